@@ -1,0 +1,73 @@
+"""Roles and what each may do: the one table every permission check reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
+    PROVINCE_VERIFIER = "province_verifier", _("Province verifier")
+    HEAD_OF_OFFICE = "head_of_office", _("Head of office")
+    OPERATOR = "operator", _("Regency/city operator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    VIEWER = "viewer", _("Viewer/auditor")
+    PARTNER = "partner", _("Partner agency")
+    SYSTEM = "system", _("System")
+
+
+# Roles bound to one regency/city: they read and write only inside it.
+REGIONAL_ROLES = frozenset({Role.OPERATOR, Role.FACILITATOR})
+# Roles that read the whole province.
+PROVINCE_ROLES = frozenset(
+    {
+        Role.PROVINCE_ADMIN,
+        Role.PROVINCE_VERIFIER,
+        Role.HEAD_OF_OFFICE,
+        Role.VIEWER,
+        Role.SYSTEM,
+    }
+)
+
+_ALL_STAFF = {
+    Role.PROVINCE_ADMIN,
+    Role.PROVINCE_VERIFIER,
+    Role.HEAD_OF_OFFICE,
+    Role.OPERATOR,
+    Role.FACILITATOR,
+    Role.VIEWER,
+    Role.SYSTEM,
+}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # The registry of people and households.
+    "registry.view": frozenset(_ALL_STAFF),
+    "registry.edit": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
+    "registry.export": frozenset(
+        {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
+    ),
+    "documents.upload": frozenset(
+        {Role.PROVINCE_ADMIN, Role.OPERATOR, Role.FACILITATOR, Role.SYSTEM}
+    ),
+    # Opening a full NIK is logged; heads of office, auditors and partners see masked NIKs.
+    "nik.reveal": frozenset(
+        {
+            Role.PROVINCE_ADMIN,
+            Role.PROVINCE_VERIFIER,
+            Role.OPERATOR,
+            Role.FACILITATOR,
+            Role.SYSTEM,
+        }
+    ),
+    "regions.view": frozenset(_ALL_STAFF | {Role.PARTNER}),
+    "audit.view": frozenset({Role.PROVINCE_ADMIN, Role.HEAD_OF_OFFICE, Role.VIEWER}),
+    "users.manage": frozenset({Role.PROVINCE_ADMIN}),
+}
+
+
+def role_has(role: str, capability: str) -> bool:
+    try:
+        return role in CAPABILITIES[capability]
+    except KeyError:
+        raise KeyError(f"unknown capability {capability!r}") from None

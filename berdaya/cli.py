@@ -1,0 +1,17 @@
+"""The `berdaya` console script: Django's manage.py under the project's name."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "berdaya.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "berdaya"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The base of Berdaya's commands: `--user NAME`, and the exit codes of DESIGN.md."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+EXIT_REFUSED = 1  # the data was refused: the message says which rows and why
+EXIT_USAGE = 2
+
+
+class BerdayaCommand(BaseCommand):
+    """A command that works as a user: within that user's region, named in the audit trail."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        parser = super().create_parser("berdaya", subcommand, **kwargs)
+        parser.add_argument(
+            "--user",
+            dest="actor_username",
+            default=None,
+            help="work as this user (their region and rights); default: the system account",
+        )
+        return parser
+
+    def execute(self, *args: Any, **options: Any):
+        from berdaya.accounts.services import resolve_actor
+
+        try:
+            self.actor = resolve_actor(options.get("actor_username"))
+        except ValidationError as exc:
+            self.stderr.write(" ".join(exc.messages))
+            sys.exit(EXIT_USAGE)
+        try:
+            return super().execute(*args, **options)
+        except ValidationError as exc:
+            self.stderr.write(" ".join(exc.messages))
+            sys.exit(EXIT_REFUSED)
+        except (PermissionDenied, Http404):
+            self.stderr.write(f"User {self.actor.username} may not do this (role or region).")
+            sys.exit(EXIT_REFUSED)
+        except CommandError:
+            raise

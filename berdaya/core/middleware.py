@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from berdaya.core.audit import current_ip
+
+# Everything the pages need is served from this site: no CDN, no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault(
+            "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
+        )
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # Pages with personal data must not be kept by shared browsers or proxies.
+            response.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+class RequestContextMiddleware:
+    """Makes the client address available to the audit trail for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

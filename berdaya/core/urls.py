@@ -1,0 +1,10 @@
+from django.urls import path
+
+from berdaya.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_list, name="audit"),
+    path("berkas/<uuid:file_id>/", views.file_download, name="file"),
+]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "berdaya.registry"
+    label = "registry"
+    verbose_name = "Registry"
+
+    def ready(self) -> None:
+        from berdaya.core.navigation import NavItem, register_home_card, register_nav
+        from berdaya.registry.dashboard import registry_card
+
+        register_nav(
+            NavItem(
+                _("People"), "registry:person_index", "registry.view", order=100, prefix="/orang/"
+            )
+        )
+        register_home_card(registry_card)

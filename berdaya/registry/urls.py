@@ -1,0 +1,14 @@
+from django.urls import path
+
+from berdaya.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("orang/", views.person_index, name="person_index"),
+    path("orang/baru/", views.person_new, name="person_new"),
+    path("orang/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("orang/<int:person_id>/ubah/", views.person_edit, name="person_edit"),
+    path("orang/<int:person_id>/nik/", views.person_reveal, name="person_reveal"),
+    path("orang/<int:person_id>/dokumen/", views.person_document, name="person_document"),
+    path("keluarga/<int:household_id>/", views.household_detail, name="household_detail"),
+]

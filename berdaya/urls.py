@@ -1,0 +1,10 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("berdaya.core.urls")),
+    path("", include("berdaya.accounts.urls")),
+    path("", include("berdaya.registry.urls")),
+    path("wilayah/", include("berdaya.regions.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]

@@ -1,0 +1,118 @@
+"""Shared fixtures: one user per role (two regional operators), and people in two regions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+
+import pytest
+from django.db import connection
+
+PASSWORD = "uji-Berdaya-2025!"
+SAMARINDA = "64.72"
+BALIKPAPAN = "64.71"
+# Real village codes of the two cities (idn-area-data).
+SAMARINDA_VILLAGE = "64.72.01.1001"
+BALIKPAPAN_VILLAGE = "64.71.01.1001"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL tests run only on PostgreSQL; browser tests can be left to another pass.
+
+    Deselected, never skipped: a test that did not run is not counted at all.
+    """
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    no_browser = os.environ.get("BERDAYA_BROWSER", "1") == "0"
+    keep, drop = [], []
+    for item in items:
+        if item.get_closest_marker("postgres") and not on_postgres:
+            drop.append(item)
+        elif item.get_closest_marker("browser") and no_browser:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture
+def regions(db):
+    """The region table, loaded by migration; reloaded if a transactional test flushed it."""
+    from berdaya.regions.models import Region
+    from berdaya.regions.services import regions_sync
+
+    if not Region.objects.filter(code=SAMARINDA_VILLAGE).exists():
+        regions_sync()
+
+
+def _make_user(username, role, region=None, agency=""):
+    from berdaya.accounts.models import User
+
+    user = User(
+        username=username,
+        role=role,
+        region_id=region,
+        agency=agency,
+        first_name=username.replace(".", " ").title(),
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(regions):
+    """The shared cast: every role, and operators of Samarinda and Balikpapan."""
+    return {
+        "admin": _make_user("admin", "province_admin"),
+        "verifier": _make_user("verifier", "province_verifier"),
+        "head": _make_user("head", "head_of_office"),
+        "op_smd": _make_user("op.smd", "operator", SAMARINDA),
+        "op_bpn": _make_user("op.bpn", "operator", BALIKPAPAN),
+        "facilitator": _make_user("fac.smd", "facilitator", SAMARINDA),
+        "viewer": _make_user("viewer", "viewer"),
+        "partner": _make_user("partner", "partner", agency="Dinas Kesehatan"),
+    }
+
+
+_serial = itertools.count(1)
+
+
+def make_nik(village: str, birth: dt.date, sex: str) -> str:
+    from berdaya.registry.nik import make_nik as build
+
+    return build(village.replace(".", "")[:6], birth, sex, next(_serial))
+
+
+@pytest.fixture
+def person_factory(users):
+    from berdaya.accounts.services import system_user
+    from berdaya.registry.services import person_create
+
+    def create(
+        village=SAMARINDA_VILLAGE, name="Siti Aminah", sex="P", birth=dt.date(1985, 3, 12), **extra
+    ):
+        nik = extra.pop("nik", None) or make_nik(village, birth, sex)
+        kk = extra.pop("kk", None) or make_nik(village, dt.date(2015, 1, 5), "L")
+        person, _warnings = person_create(
+            actor=system_user(),
+            nik=nik,
+            kk=kk,
+            name=name,
+            sex=sex,
+            birth_date=birth,
+            village=village,
+            relation=extra.pop("relation", "KEPALA KELUARGA"),
+            decile=extra.pop("decile", 2),
+            **extra,
+        )
+        return person
+
+    return create
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,171 @@
+"""The permission matrix, generated from the URL configuration.
+
+Every route is tried by every role (and by an anonymous visitor), with GET and POST, against an
+object of the Samarinda operator's own region and one of Balikpapan. A route added tomorrow is
+tried too: its URL parameters must have an entry in OBJECTS below, or this test fails and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+from berdaya.core.models import AuditEvent
+from tests.conftest import BALIKPAPAN_VILLAGE, SAMARINDA_VILLAGE
+
+# Routes any visitor may open without signing in.
+PUBLIC = {"accounts:login", "set_language"}
+# Routes whose POST is a user's own business (their session, their language).
+SELF_SERVICE = {"accounts:logout", "set_language", "accounts:password_change"}
+
+
+def walk(resolver: URLResolver, prefix: str = "", ns: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            sub_ns = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            yield from walk(entry, prefix + str(entry.pattern), sub_ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{ns}{entry.name}", prefix + str(entry.pattern), entry.pattern.converters
+
+
+def routes():
+    return sorted({(name, pattern, tuple(conv)) for name, pattern, conv in walk(get_resolver())})
+
+
+def _photo() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def world(users, person_factory):
+    """One object of each kind in Samarinda (own) and Balikpapan (other)."""
+    from berdaya.core.files import stored_file_save
+
+    own = person_factory(village=SAMARINDA_VILLAGE, name="Siti Rahmah")
+    other = person_factory(village=BALIKPAPAN_VILLAGE, name="Nur Aisyah", birth=dt.date(1979, 7, 2))
+    files = {}
+    for key, person in (("own", own), ("other", other)):
+        files[key] = stored_file_save(
+            actor=users["admin"],
+            owner=person,
+            kind="ktp",
+            upload=SimpleUploadedFile("ktp.jpg", _photo(), content_type="image/jpeg"),
+        )
+    return {
+        "person_id": {"own": own.pk, "other": other.pk},
+        "household_id": {"own": own.household_id, "other": other.household_id},
+        "file_id": {"own": files["own"].pk, "other": files["other"].pk},
+        # Users and regions are not region-scoped objects: both sides are the same kind.
+        "user_id": {"own": users["op_smd"].pk, "other": users["op_bpn"].pk},
+        "region_code": {"own": "64.72", "other": "64.71"},
+    }
+
+
+def build_url(pattern: str, converters, values: dict, side: str) -> str:
+    path = pattern
+    for name in converters:
+        if name not in values:
+            raise AssertionError(
+                f"route {pattern!r} takes <{name}>: "
+                "add an object for it in tests/test_permissions.py"
+            )
+        start = path.index("<")
+        end = path.index(">", start)
+        path = path[:start] + str(values[name][side]) + path[end + 1 :]
+    return "/" + path
+
+
+def test_every_route_every_role(client, users, world, capsys):
+    roles = [None, *users]
+    tried = leaks = 0
+    problems = []
+    for name, pattern, converters in routes():
+        region_scoped = bool(set(converters) & {"person_id", "household_id", "file_id"})
+        for side in ("own", "other") if converters else ("own",):
+            url = build_url(pattern, converters, world, side)
+            for role in roles:
+                client.logout()
+                if role:
+                    client.force_login(users[role])
+                for method in ("get", "post"):
+                    if name == "accounts:logout" and method == "get":
+                        continue
+                    before = AuditEvent.objects.exclude(action__startswith="log").count()
+                    response = getattr(client, method)(url)
+                    tried += 1
+                    status = response.status_code
+                    writes = AuditEvent.objects.exclude(action__startswith="log").count() - before
+                    where = f"{method.upper()} {url} as {role or 'anonymous'} ({name})"
+                    if status >= 500:
+                        problems.append(f"{where}: server error {status}")
+                    if role is None and name not in PUBLIC:
+                        if not (status == 302 and "/masuk/" in response["Location"]):
+                            problems.append(f"{where}: anonymous got {status}")
+                    regional = role in ("op_smd", "facilitator")
+                    if regional and region_scoped and side == "other":
+                        # 403 comes from the role alone (the same for any object): no leak.
+                        if status not in (403, 404, 405):
+                            leaks += 1
+                            problems.append(f"{where}: another region's object gave {status}")
+                        if writes and not (name == "core:file" and method == "get"):
+                            problems.append(f"{where}: wrote {writes} audit rows")
+                    if role == "partner" and region_scoped and status == 200:
+                        problems.append(f"{where}: a partner agency read a person")
+                    if (
+                        role in ("viewer", "head", "partner")
+                        and method == "post"
+                        and name not in SELF_SERVICE
+                        and status in (200, 302)
+                        and writes
+                    ):
+                        problems.append(f"{where}: a read-only role wrote")
+    with capsys.disabled():
+        print(
+            f"\npermission matrix: {len(routes())} routes x {len(roles)} roles, "
+            f"{tried} requests tried, {leaks} leaks"
+        )
+    assert not problems, "\n".join(problems)
+
+
+def test_samarinda_operator_cannot_reach_balikpapan_person(client, users, world):
+    client.force_login(users["op_smd"])
+    other = world["person_id"]["other"]
+    for url in (
+        f"/orang/{other}/",
+        f"/orang/{other}/ubah/",
+        f"/keluarga/{world['household_id']['other']}/",
+        f"/berkas/{world['file_id']['other']}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    before = AuditEvent.objects.count()
+    response = client.post(f"/orang/{other}/ubah/", {"name": "Diubah", "nik": "x"})
+    assert response.status_code == 404
+    response = client.post(f"/orang/{other}/nik/", {"reason": "ingin tahu"})
+    assert response.status_code == 404
+    assert AuditEvent.objects.count() == before
+    # And the list never shows the other region's people.
+    page = client.get("/orang/?q=Nur Aisyah").content.decode()
+    assert f"/orang/{other}/" not in page
+    own = world["person_id"]["own"]
+    assert f"/orang/{own}/" in client.get("/orang/?q=Siti Rahmah").content.decode()
+
+
+def test_every_route_is_in_the_matrix():
+    """The walk finds the routes this issue built, so a new route cannot slip past the matrix."""
+    names = {name for name, _pattern, _conv in routes()}
+    for expected in (
+        "registry:person_detail",
+        "registry:person_edit",
+        "core:file",
+        "registry:household_detail",
+        "accounts:user_edit",
+        "core:audit",
+    ):
+        assert expected in names
