@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from berdaya.accounts.backends import too_many_failures
 from berdaya.accounts.models import User
 from berdaya.accounts.roles import Role
+from berdaya.core.audit import current_ip
 from berdaya.core.forms import StyledFormMixin
 from berdaya.regions.models import Region
 
@@ -22,12 +23,11 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
     }
 
     def clean(self):
-        try:
-            return super().clean()
-        except PermissionDenied:
-            raise forms.ValidationError(
-                self.error_messages["throttled"], code="throttled"
-            ) from None
+        # Checked before the password, so a throttled account gives nothing away.
+        username = self.cleaned_data.get("username") or ""
+        if username and too_many_failures(username, current_ip.get()):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return super().clean()
 
 
 class UserForm(StyledFormMixin, forms.ModelForm):

@@ -26,3 +26,19 @@ def nik_for(user: Any, nik: str | None, *, revealed: bool = False) -> str:
     if revealed and can_see_full_nik(user):
         return nik or ""
     return mask_nik(nik)
+
+
+# Keys of audit snapshots whose values are identity numbers: shown masked on every page.
+SENSITIVE_KEYS = frozenset({"nik", "kk", "no_kk", "register_nik", "NIK", "NO_KK"})
+
+
+def mask_values(values: Any) -> Any:
+    """A copy of an audit snapshot with identity numbers masked, for display and export."""
+    if isinstance(values, dict):
+        return {
+            k: mask_nik(str(v)) if k in SENSITIVE_KEYS and v else mask_values(v)
+            for k, v in values.items()
+        }
+    if isinstance(values, list):
+        return [mask_values(v) for v in values]
+    return values

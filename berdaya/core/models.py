@@ -63,6 +63,9 @@ class AuditChange(models.Model):
         verbose_name = _("audit change")
         verbose_name_plural = _("audit changes")
 
+    def __str__(self) -> str:
+        return f"{self.change} {self.object_id}"
+
 
 class StoredFile(models.Model):
     """An uploaded file kept in private storage and served only to those allowed.

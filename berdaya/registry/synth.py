@@ -419,27 +419,36 @@ MODERN = {
     (False, _M): _words(
         """
         MUHAMMAD RIZKY, AHMAD FAUZAN, DIMAS, RAFFI, FAJAR, RIDHO, ALIF, AKBAR, FAHRI, ILHAM, RISKI,
-        ANDIKA, BAGAS, DAFFA, GILANG, RAIHAN, ZAKY, ARYA, FIKRI, HABIBI, NAUFAL, REZA, YOGA, ABDUL
-        AZIS, MUHAMMAD ALFARIZI, ARDI
+        ANDIKA, BAGAS, DAFFA, GILANG, RAIHAN, ZAKY, ARYA, FIKRI, HABIBI, NAUFAL, REZA, YOGA,
+        ABDUL AZIS, MUHAMMAD ALFARIZI, ARDI, MUHAMMAD FADLI, AHMAD ZAKI, RAFA, HAIKAL, FARHAN,
+        IQBAL, RIZAL, FIRMAN, ADITYA, AGUNG, BAYU, DENI, ERWIN, HENDRA, IRFAN, JULIAN, KURNIA,
+        LUTFI, MAHENDRA, NANDA, OKTA, RENDI, SYAHRUL, TAUFIK, WAHYU, YUDHA, ZULFIKAR, ALDI,
+        MUHAMMAD IKHSAN, MUHAMMAD ARIF, SATRIA, RIFKI
         """
     ),
     (False, _F): _words(
         """
-        NUR AISYAH, SITI NURHALIZA, AULIA, NABILA, ZASKIA, SALSABILA, PUTRI, DWI, INDAH, AYU, RISKA,
+        NUR AISYAH, SITI NURHALIZA, AULIA, NABILA, ZASKIA, SALSABILA, PUTRI, INDAH, AYU, RISKA,
         NADIA, AMELIA, FITRI, KHAIRUNNISA, AZZAHRA, NAYLA, DINDA, AISYAH, ANISA, WULAN, NURUL,
-        RAHMA, SILVIA
+        RAHMA, SILVIA, SITI RAHMAH, NUR HALIZA, ANGGUN, CINDY, DEWI, DIAN, ELSA, FARAH, HANI,
+        INTAN, JUWITA, KARTIKA, LINDA, MAYA, MELATI, NOVI, PUSPITA, RATNA, SARI, TIARA, VIRA,
+        WINDA, YUNITA, ZAHRA, ALYA, CAHAYA, DELA, FEBRIANI, HASNA, ISNAINI, MUTIARA, RANI, SELVI
         """
     ),
     (True, _M): _words(
         """
         KEVIN, MICHAEL, CHRISTIAN, GABRIEL, FELIX, JONATAN, RIVALDO, YOSUA, REINHARD, EDWARD,
-        FERDINAN, GIOVANI, NATANAEL, ADRIAN
+        FERDINAN, GIOVANI, NATANAEL, ADRIAN, ALVIN, BRYAN, DAVID, ELIA, FRANKY, GILBERT, HANSEN,
+        IMANUEL, JOSHUA, KRISTOFER, LEONARDO, MARVEL, NIKO, OKTAVIANUS, PATRIK, RIKARDO,
+        SAMUEL, TIMOTI, VIKTOR, WILIAM, YEHEZKIEL, ARNOLD
         """
     ),
     (True, _F): _words(
         """
         GRACE, JESSICA, ANGELINA, NATALIA, CHELSEA, MIKHA, VANESSA, CLARA, OLIVIA, PRISKILA,
-        VALENTINA, SHERLY, YOHANA, EUNIKE
+        VALENTINA, SHERLY, YOHANA, EUNIKE, AGNES, BEATRIKS, CELINE, DEVI, EKLESIA, FEBI,
+        GLORIA, HERLIN, IVANA, JENIFER, KRISTIN, LISA, MARSELA, NOVITA, PATRISIA, REGINA,
+        STEFANI, TRISNA, VERONIKA, YUNI
         """
     ),
 }
@@ -447,13 +456,17 @@ MODERN_SECOND = {
     _M: _words(
         """
         PRATAMA, SAPUTRA, RAMADHAN, HIDAYAT, FIRMANSYAH, MAULANA, KURNIAWAN, NUGRAHA, SETIAWAN,
-        WIJAYA, PERDANA, ALFARIZI, SYAHPUTRA, ANUGRAH
+        WIJAYA, PERDANA, ALFARIZI, SYAHPUTRA, ANUGRAH, ARDIANSYAH, FAUZI, HAKIM, ISKANDAR,
+        JUNAEDI, KHAIRUL, MUBAROK, NURDIANSYAH, PRASETYA, RAHMAN, SAPUTRO, SETIADI, WIBISONO,
+        ADI PUTRA, DWI PUTRA, AL FARIZ, ARKAN, FADILLAH, HERMAWAN, SANJAYA, YUSUF, ZAKARIA
         """
     ),
     _F: _words(
         """
         PUTRI, RAMADHANI, SAFITRI, LESTARI, AULIA, NABILA, KHAIRUNNISA, AZZAHRA, PRATIWI, WULANDARI,
-        ANGGRAINI, OKTAVIANI, MAHARANI, NOVITASARI
+        ANGGRAINI, OKTAVIANI, MAHARANI, NOVITASARI, AMALIA, FEBRIANTI, HANDAYANI, KUSUMA,
+        MAULIDA, NURHALIZA, PERMATASARI, RAHMADANI, SARI, UTAMI, YULIANTI, ZAHRANI, AYU LESTARI,
+        DEWI SARTIKA, NUR FADILAH, SEPTIANI, APRILIANI, AGUSTINA, DAMAYANTI, FITRIANI
         """
     ),
 }
@@ -769,7 +782,7 @@ class _Generator:
         has_spouse = rng.random(n) < p_spouse
         gap = np.rint(rng.normal(4, 4, n)).astype(np.int64)
         spouse_age = np.where(head_female, head_age + np.abs(gap), head_age - gap)
-        spouse_age = np.clip(spouse_age, 17, MAX_AGE)
+        spouse_age = np.clip(spouse_age, 18, MAX_AGE)
         mother_age = np.where(head_female, head_age, np.where(has_spouse, spouse_age, head_age - 4))
         # Children still in the household: how many depends on the mother's age, and their
         # ages lie between her 17th and 45th year and at most 30.
@@ -1138,13 +1151,17 @@ class _Generator:
             firsts = MODERN[(False, sex)]
             first = firsts[int(u1 * len(firsts))]
             second = MODERN_SECOND[sex][int(u3 * len(MODERN_SECOND[sex]))]
-            name = f"{first} {second}" if u2 < 0.6 and not first.endswith(second) else first
+            # Children of the last generations almost always get two names or more.
+            if u2 < 0.9 and not first.endswith(second):
+                name = f"{first} {second}"
+            else:
+                name = first
         else:
             firsts = table[key1]
             first = firsts[int(u1 * len(firsts))]
             seconds = table[key2]
             # Some first words ("SITI", "NUR", "MUHAMMAD"...) are rarely used alone.
-            if first in NEEDS_SECOND or u2 < 0.35:
+            if first in NEEDS_SECOND or u2 < 0.45:
                 second = seconds[int(u3 * len(seconds))]
                 if second == first:
                     second = seconds[(int(u3 * len(seconds)) + 1) % len(seconds)]
@@ -1280,7 +1297,10 @@ def generate_register(
         "extreme_poverty": stats["extreme_poverty"],
         "decile_unknown": stats["decile_unknown"],
         "by_regency": dict(sorted(gen.by_regency.items())),
-        "by_decile": {k or "unknown": gen.by_decile[k] for k in sorted(gen.by_decile)},
+        "by_decile": {
+            k or "unknown": gen.by_decile[k]
+            for k in sorted(gen.by_decile, key=lambda d: int(d or 0))
+        },
         "seed": seed,
         "reference_date": REFERENCE_DATE.isoformat(),
         "files": list(FILES),

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from berdaya.core.masking import mask_nik
+from berdaya.core.masking import mask_nik, mask_values
 
 register = template.Library()
 
@@ -34,6 +34,17 @@ register.filter("number", format_number)
 @register.filter
 def masked(nik: str | None) -> str:
     return mask_nik(nik)
+
+
+@register.filter
+def masked_values(values):
+    """An audit snapshot for display: `key: value` pairs, identity numbers masked."""
+    if not values:
+        return ""
+    values = mask_values(values)
+    if isinstance(values, dict):
+        return "; ".join(f"{k}: {v}" for k, v in values.items())
+    return str(values)
 
 
 @register.simple_tag(takes_context=True)
