@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -214,7 +215,8 @@ STORAGES = {
     # Hashed, compressed names once `collectstatic` has run (make run does); plain names before.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists() and not DEBUG
+        if ((STATIC_ROOT / "staticfiles.json").exists() or "collectstatic" in sys.argv)
+        and not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -116,3 +116,13 @@ def person_factory(users):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+def pytest_configure(config):
+    # Tests serve static files from the source folders, whatever collectstatic left in var/.
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

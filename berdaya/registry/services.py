@@ -50,6 +50,17 @@ def _village(code: Any) -> Region:
     return village
 
 
+def _village_in_scope(actor: Any, village: Region) -> None:
+    """Region codes are public: a village outside the user's region is a field error, not 404."""
+    if not actor.can_read_region(village.code):
+        raise ValidationError(
+            {
+                "village": _("Village %(code)s is outside your region (%(region)s).")
+                % {"code": village.code, "region": actor.region_scope or "-"}
+            }
+        )
+
+
 def _validate_identity(fields: dict[str, Any]) -> list[str]:
     """Refuse what cannot be a person's identity; return warnings for what only looks odd."""
     errors: dict[str, str] = {}
@@ -99,7 +110,7 @@ def person_create(*, actor: Any, source: str = Source.FORM, **fields: Any) -> tu
     """Add a person to the registry. Returns the person and the warnings to show."""
     require(actor, "registry.edit")
     village = _village(fields.pop("village"))
-    require_region(actor, village.code)
+    _village_in_scope(actor, village)
     fields["nik"] = (fields.get("nik") or "").strip()
     warnings = _validate_identity(fields)
     if Person.objects.filter(nik=fields["nik"]).exists():
@@ -123,7 +134,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> tuple[Person,
     before = snapshot(person, PERSON_FIELDS)
     if "village" in fields:
         village = _village(fields.pop("village"))
-        require_region(actor, village.code)
+        _village_in_scope(actor, village)
         person.village = village
         person.regency_id = village.code[:5]
     for name, value in fields.items():

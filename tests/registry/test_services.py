@@ -43,8 +43,9 @@ def test_operator_adds_person_with_household_and_audit(users):
 
 
 def test_operator_cannot_add_in_another_region(users):
-    with pytest.raises(Http404):
+    with pytest.raises(ValidationError) as exc:
         person_create(actor=users["op_smd"], **fields(village=BALIKPAPAN_VILLAGE))
+    assert "village" in exc.value.message_dict
     assert Person.objects.count() == 0
 
 
@@ -91,8 +92,11 @@ def test_update_records_before_and_after(users, person_factory):
 
 def test_update_to_another_region_is_refused(users, person_factory):
     person = person_factory()
-    with pytest.raises(Http404):
+    with pytest.raises(ValidationError):
         person_update(actor=users["op_smd"], person=person, village=BALIKPAPAN_VILLAGE)
+    other = person_factory(village=BALIKPAPAN_VILLAGE, name="Ani", birth=dt.date(1970, 1, 1))
+    with pytest.raises(Http404):
+        person_update(actor=users["op_smd"], person=other, decile=1)
     assert Person.objects.get(pk=person.pk).village_id == SAMARINDA_VILLAGE
 
 

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (also in var/demo_signins.json):")
         for username, role, password in signins:
-            self.stdout.write(f"  {role:<18} {username:<18} {password}")
+            self.stdout.write(f"  {role:<26} {username:<18} {password}")
 
     def _users(self) -> list[tuple[str, str, str]]:
         from berdaya.accounts.models import User

@@ -1,0 +1,130 @@
+"""In Chromium: the sign-in page in Indonesian, and every role signing in to see only its own."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import BALIKPAPAN_VILLAGE, PASSWORD
+
+pytestmark = pytest.mark.browser
+# Playwright's sync API runs an event loop; the live server's database is used from this thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def nav_labels(page):
+    return [t.strip() for t in page.locator("#nav .navbar-nav.me-auto .nav-link").all_inner_texts()]
+
+
+def test_sign_in_page_is_indonesian(page, live_server, users):
+    page.goto(live_server.url + "/")
+    assert page.url.startswith(live_server.url + "/masuk/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Masuk ke Berdaya"
+    assert page.get_by_label("Kata sandi").is_visible()
+    page.fill("#id_username", "op.smd")
+    page.fill("#id_password", "salah sekali")
+    page.click("main button[type=submit]")
+    assert "salah" in page.locator(".alert-danger").inner_text()
+
+
+# What each role finds in its menu; anything else in the menu is a failure.
+MENUS = {
+    "admin": ["Beranda", "Penduduk", "Wilayah", "Jejak audit", "Pengguna"],
+    "verifier": ["Beranda", "Penduduk", "Wilayah"],
+    "head": ["Beranda", "Penduduk", "Wilayah", "Jejak audit"],
+    "op_smd": ["Beranda", "Penduduk", "Wilayah"],
+    "facilitator": ["Beranda", "Penduduk", "Wilayah"],
+    "viewer": ["Beranda", "Penduduk", "Wilayah", "Jejak audit"],
+    "partner": ["Beranda", "Wilayah"],
+}
+
+
+def test_every_role_signs_in_and_sees_only_what_it_may(page, live_server, users,
+                                                      person_factory):
+    base = live_server.url
+    own = person_factory(name="Siti Rahmah")
+    other = person_factory(village=BALIKPAPAN_VILLAGE, name="Nur Aisyah")
+    for role, menu in MENUS.items():
+        sign_in(page, base, users[role].username)
+        assert nav_labels(page) == menu, role
+        page.goto(f"{base}/orang/")
+        if "Penduduk" in menu:
+            table = page.locator("#people-table").inner_text()
+            assert "Siti Rahmah" in table
+            if role in ("op_smd", "facilitator"):
+                assert "Nur Aisyah" not in table
+                response = page.goto(f"{base}/orang/{other.pk}/")
+                assert response.status == 404
+                assert "tidak berada di wilayah Anda" in page.content() or \
+                    "tidak ada" in page.content()
+            else:
+                assert "Nur Aisyah" in table
+            # NIKs are masked in lists for everyone.
+            assert own.nik not in table and own.masked_nik in table
+        else:
+            assert page.locator("h1").inner_text() == "Tidak diizinkan"
+        page.click("#user-menu")
+        page.click("#sign-out")
+        page.wait_for_url(f"{base}/masuk/")
+
+
+def test_operator_adds_a_person_on_a_phone(browser, live_server, users):
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    base = live_server.url
+    sign_in(page, base, "op.smd")
+    page.goto(f"{base}/orang/baru/")
+    page.fill("#id_nik", "6472014708880003")
+    page.fill("#id_kk", "6472010101150009")
+    page.fill("#id_name", "Rusmini")
+    page.fill("#id_birth_date", "1988-08-07")
+    page.select_option("#id_sex", "P")
+    page.fill("#id_village", "6472011001")
+    page.select_option("#id_relation", "KEPALA KELUARGA")
+    page.click("main button[type=submit]")
+    assert page.locator("#person-name").inner_text().startswith("Rusmini")
+    assert "6472********0003" in page.locator("#nik-shown").inner_text()
+    # Another region's village is refused with the field named.
+    page.goto(f"{base}/orang/baru/")
+    page.fill("#id_nik", "6471014708880004")
+    page.fill("#id_name", "Orang Balikpapan")
+    page.fill("#id_birth_date", "1988-08-07")
+    page.select_option("#id_sex", "P")
+    page.fill("#id_village", "64.71.01.1001")
+    page.click("main button[type=submit]")
+    assert page.url.endswith("/orang/baru/")
+    assert "di luar wilayah Anda" in page.locator("#id_village ~ .invalid-feedback").inner_text()
+    context.close()
