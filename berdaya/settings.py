@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "berdaya.regions",
     "berdaya.accounts",
     "berdaya.registry",
+    "berdaya.programs",
+    "berdaya.intake",
+    "berdaya.verification",
 ]
 
 MIDDLEWARE = [
