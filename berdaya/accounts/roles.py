@@ -63,6 +63,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "regions.view": frozenset(_ALL_STAFF | {Role.PARTNER}),
     "audit.view": frozenset({Role.PROVINCE_ADMIN, Role.HEAD_OF_OFFICE, Role.VIEWER}),
     "users.manage": frozenset({Role.PROVINCE_ADMIN}),
+    # Programmes, their yearly criteria, the national register and past recipients.
+    "programs.view": frozenset(_ALL_STAFF),
+    "programs.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "register.import": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "register.view": frozenset(
+        {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
+    ),
+    # Proposals: regions propose; the province verifies.
+    "proposals.view": frozenset(_ALL_STAFF),
+    "proposals.submit": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
+    "proposals.verify": frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.SYSTEM}),
+    "proposals.comment": frozenset(
+        {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
+    ),
 }
 
 

@@ -152,3 +152,152 @@ class Person(models.Model):
     @property
     def is_deceased(self) -> bool:
         return self.life_status == LifeStatus.DECEASED
+
+
+class RegisterImport(models.Model):
+    """One load or refresh of a DTKS/DTSEN extract: its progress, counts and unread rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        STAGING = "staging", _("Reading the file")
+        MERGING = "merging", _("Merging")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    region_filter = models.CharField(_("region"), max_length=13, blank=True)
+    regions = models.JSONField(_("regions in the file"), default=list, blank=True)
+    total_bytes = models.BigIntegerField(default=0)
+    read_bytes = models.BigIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_refused = models.PositiveIntegerField(_("rows not readable"), default=0)
+    inserted = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    left = models.PositiveIntegerField(_("left the extract"), default=0)
+    returned = models.PositiveIntegerField(_("back in the extract"), default=0)
+    invalid_nik = models.PositiveIntegerField(_("invalid NIKs"), default=0)
+    duplicate_nik = models.PositiveIntegerField(_("duplicate NIKs"), default=0)
+    reverified = models.PositiveIntegerField(_("proposals re-verified"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # Rows that could not be read, as CSV text: line, field, reason, raw row.
+    refused_report = models.TextField(blank=True)
+    audit_event = models.ForeignKey("core.AuditEvent", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_bytes:
+            return 0
+        return min(99, int(100 * self.read_bytes / self.total_bytes))
+
+
+class RegisterRecord(models.Model):
+    """A row of the national register (DTKS/DTSEN) as it came, invalid and duplicate NIKs kept.
+
+    Keyed by the extract's own ID; a refresh updates rows in place and marks those that left.
+    """
+
+    source_id = models.CharField(_("register ID"), max_length=64, unique=True)
+    nik = models.CharField(_("NIK"), max_length=32, db_index=False)
+    nik_valid = models.BooleanField(_("valid NIK"), default=True)
+    nik_duplicate = models.BooleanField(_("NIK shared with another row"), default=False)
+    kk = models.CharField(_("KK number"), max_length=32, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_norm = models.CharField(max_length=150)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    village_code = models.CharField(_("village"), max_length=13, blank=True)
+    regency_code = models.CharField(_("regency/city"), max_length=5, blank=True)
+    decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True)
+    relation = models.CharField(_("relation to head of family"), max_length=30, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=80, blank=True)
+    life_status = models.CharField(_("life status"), max_length=10, blank=True)
+    disability = models.BooleanField(_("disability"), default=False)
+    extreme_poverty = models.BooleanField(_("extreme poverty (P3KE)"), default=False)
+    row_hash = models.CharField(max_length=32)
+    present = models.BooleanField(_("in the latest extract"), default=True)
+    first_import = models.ForeignKey(RegisterImport, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    last_import = models.ForeignKey(RegisterImport, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+
+    region_scope_field = "regency_code"
+
+    class Meta:
+        # Secondary indexes are created by migration SQL with fixed names, so that a first load
+        # into an empty table can drop them and build them once at the end.
+        verbose_name = _("register record")
+        verbose_name_plural = _("register records")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({mask_nik(self.nik)})"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.village_code or self.regency_code
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.life_status == LifeStatus.DECEASED
+
+
+class RegisterStage(models.Model):
+    """Rows of an import in progress, before the SQL merge. Emptied when the import ends."""
+
+    import_run = models.ForeignKey(RegisterImport, on_delete=models.CASCADE, db_index=False,
+                                   related_name="+")
+    line = models.PositiveIntegerField()
+    source_id = models.CharField(max_length=64)
+    nik = models.CharField(max_length=32)
+    nik_valid = models.BooleanField()
+    kk = models.CharField(max_length=32)
+    name = models.CharField(max_length=150)
+    name_norm = models.CharField(max_length=150)
+    birth_place = models.CharField(max_length=100)
+    birth_date = models.DateField(null=True)
+    sex = models.CharField(max_length=1)
+    address = models.CharField(max_length=255)
+    village_code = models.CharField(max_length=13)
+    regency_code = models.CharField(max_length=5)
+    decile = models.PositiveSmallIntegerField(null=True)
+    relation = models.CharField(max_length=30)
+    occupation = models.CharField(max_length=80)
+    life_status = models.CharField(max_length=10)
+    disability = models.BooleanField()
+    extreme_poverty = models.BooleanField()
+    row_hash = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["import_run", "source_id"], name="registry_stage_src")]
+
+    def __str__(self) -> str:
+        return f"{self.import_run_id}:{self.line}"

@@ -27,7 +27,15 @@ class BerdayaCommand(BaseCommand):
         return parser
 
     def execute(self, *args: Any, **options: Any):
+        import os
+
+        from django.conf import settings
+        from django.utils import translation
+
         from berdaya.accounts.services import resolve_actor
+
+        # Messages in the office's language (Indonesian) unless BERDAYA_LANG says otherwise.
+        translation.activate(os.environ.get("BERDAYA_LANG") or settings.LANGUAGE_CODE)
 
         try:
             self.actor = resolve_actor(options.get("actor_username"))

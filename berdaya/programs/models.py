@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from berdaya.registry.models import Sex
+
+
+class Unit(models.TextChoices):
+    PERSON = "person", _("Person")
+    GROUP = "group", _("Group")
+    INSTITUTION = "institution", _("Institution")
+
+
+# The criteria a programme year holds; a programme keeps the same keys as defaults for new years.
+CRITERIA_FIELDS = [
+    "value_per_unit", "sex", "age_min", "age_max", "age_reference_month", "age_reference_day",
+    "max_decile", "head_of_family_required", "excluded_occupations", "once_in_lifetime",
+    "excluded_programs", "group_min", "group_max",
+]
+
+
+class Program(models.Model):
+    """A programme is data: who a unit is, what a unit is worth, and its default criteria."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices)
+    value_per_unit = models.BigIntegerField(
+        _("value per unit (Rp)"), default=0, help_text=_("Whole rupiah; 0 when set per need.")
+    )
+    in_kind = models.BooleanField(_("aid in goods"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    # Criteria for a programme year created for the first time (same keys as ProgramYear).
+    defaults = models.JSONField(_("default criteria"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def audit_repr(self) -> str:
+        return self.code
+
+
+class ProgramYear(models.Model):
+    """One programme in one year, with the criteria verification applies."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="years",
+                                verbose_name=_("programme"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    value_per_unit = models.BigIntegerField(_("value per unit (Rp)"), default=0)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True,
+                           help_text=_("Empty: men and women."))
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    # Age is in completed years on this day of the programme year (1 January by default).
+    age_reference_month = models.PositiveSmallIntegerField(_("age reference month"), default=1)
+    age_reference_day = models.PositiveSmallIntegerField(_("age reference day"), default=1)
+    max_decile = models.PositiveSmallIntegerField(_("highest decile"), null=True, blank=True)
+    head_of_family_required = models.BooleanField(_("head of family required"), default=False)
+    excluded_occupations = models.JSONField(_("excluded occupations"), default=list, blank=True)
+    once_in_lifetime = models.BooleanField(_("once in a lifetime"), default=False)
+    excluded_programs = models.JSONField(
+        _("programmes that exclude"), default=list, blank=True,
+        help_text=_("Codes of programmes whose past recipients may not receive this one."),
+    )
+    group_min = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
+    group_max = models.PositiveSmallIntegerField(_("largest group"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_from = models.CharField(_("created from"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="programyear_unique"),
+        ]
+        verbose_name = _("programme year")
+        verbose_name_plural = _("programme years")
+
+    def __str__(self) -> str:
+        return f"{self.program.code} {self.year}"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    @property
+    def reference_date(self) -> dt.date:
+        return dt.date(self.year, self.age_reference_month, self.age_reference_day)
+
+    def criteria(self) -> dict:
+        return {name: getattr(self, name) for name in CRITERIA_FIELDS}
+
+
+class PastRecipient(models.Model):
+    """Someone who received a programme in a year: the history "already received" checks."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="recipients")
+    year = models.PositiveSmallIntegerField(_("year"))
+    nik = models.CharField(_("NIK"), max_length=32, db_index=True)
+    name = models.CharField(_("name"), max_length=150)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    village_code = models.CharField(_("village"), max_length=13, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year", "nik"],
+                                    name="pastrecipient_unique"),
+        ]
+        indexes = [models.Index(fields=["program", "nik"])]
+        verbose_name = _("past recipient")
+        verbose_name_plural = _("past recipients")
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.name}"

@@ -1,0 +1,155 @@
+"""Programmes and their yearly criteria: set up by the province, used by every later stage."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from berdaya.accounts.scope import require
+from berdaya.core.audit import audit_record, changed, snapshot
+from berdaya.programs.models import CRITERIA_FIELDS, Program, ProgramYear
+
+PROGRAM_FIELDS = ["code", "name", "unit", "value_per_unit", "in_kind", "description", "active",
+                  "defaults"]
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")
+
+
+def program_by_code(code: str) -> Program:
+    try:
+        return Program.objects.get(code=(code or "").strip().upper())
+    except Program.DoesNotExist:
+        known = ", ".join(Program.objects.values_list("code", flat=True))
+        raise ValidationError(
+            _("No programme with code %(code)s (known: %(known)s).") % {"code": code,
+                                                                      "known": known}
+        ) from None
+
+
+def _validate_criteria(values: dict[str, Any]) -> None:
+    errors = {}
+    lo, hi = values.get("age_min"), values.get("age_max")
+    if lo is not None and hi is not None and lo > hi:
+        errors["age_max"] = _("The maximum age is below the minimum age.")
+    decile = values.get("max_decile")
+    if decile is not None and not 1 <= decile <= 10:
+        errors["max_decile"] = _("The highest decile is a number from 1 to 10.")
+    gmin, gmax = values.get("group_min"), values.get("group_max")
+    if gmin is not None and gmax is not None and gmin > gmax:
+        errors["group_max"] = _("The largest group is smaller than the smallest group.")
+    if (values.get("value_per_unit") or 0) < 0:
+        errors["value_per_unit"] = _("The value per unit cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def program_create(*, actor: Any, **fields: Any) -> Program:
+    require(actor, "programs.manage")
+    fields["code"] = (fields.get("code") or "").strip().upper()
+    if not CODE_RE.match(fields["code"]):
+        raise ValidationError({"code": _("A programme code is a short upper-case word, "
+                                         "e.g. UEP.")})
+    if Program.objects.filter(code=fields["code"]).exists():
+        raise ValidationError({"code": _("This programme code is already used.")})
+    program = Program(**fields)
+    program.full_clean()
+    program.save()
+    audit_record(actor=actor, action="program.create", obj=program,
+                 after=snapshot(program, PROGRAM_FIELDS))
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor: Any, program: Program, **fields: Any) -> Program:
+    require(actor, "programs.manage")
+    before = snapshot(program, PROGRAM_FIELDS)
+    fields.pop("code", None)  # the code is the programme's key in files and commands
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.full_clean()
+    program.save()
+    b, a = changed(before, snapshot(program, PROGRAM_FIELDS))
+    if a:
+        audit_record(actor=actor, action="program.update", obj=program, before=b, after=a)
+    return program
+
+
+def program_year_for(*, actor: Any, program: Program | str, year: int,
+                     create: bool = True) -> tuple[ProgramYear, str | None]:
+    """The programme year; created from the programme's defaults the first time it is used.
+
+    Returns the year and a notice (None when it already existed).
+    """
+    if isinstance(program, str):
+        program = program_by_code(program)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError(_("The year %(year)s is not plausible.") % {"year": year})
+    existing = ProgramYear.objects.filter(program=program, year=year).first()
+    if existing or not create:
+        if existing is None:
+            raise ValidationError(_("%(code)s has no year %(year)s.")
+                                  % {"code": program.code, "year": year})
+        return existing, None
+    try:
+        with transaction.atomic():
+            py = _create_year(actor=actor, program=program, year=year, source=None)
+    except IntegrityError:
+        # Another request created it at the same moment: use theirs.
+        return ProgramYear.objects.get(program=program, year=year), None
+    notice = _(
+        "Programme year %(code)s %(year)s did not exist and was created from the programme's "
+        "defaults. Check its criteria."
+    ) % {"code": program.code, "year": year}
+    return py, notice
+
+
+def _create_year(*, actor: Any, program: Program, year: int,
+                 source: ProgramYear | None) -> ProgramYear:
+    values = source.criteria() if source else {
+        k: v for k, v in program.defaults.items() if k in CRITERIA_FIELDS
+    }
+    values.setdefault("value_per_unit", program.value_per_unit)
+    values = {k: v for k, v in values.items() if v is not None or k in ("age_min", "age_max")}
+    _validate_criteria(values)
+    py = ProgramYear(program=program, year=year,
+                     created_from=f"{source}" if source else "defaults", **values)
+    py.full_clean()
+    py.save()
+    audit_record(actor=actor, action="programyear.create", obj=py,
+                 after={**py.criteria(), "created_from": py.created_from})
+    return py
+
+
+@transaction.atomic
+def program_year_copy(*, actor: Any, program: Program, year: int) -> ProgramYear:
+    """A new programme year with the settings of the year before."""
+    require(actor, "programs.manage")
+    source = ProgramYear.objects.filter(program=program, year__lt=year).order_by("-year").first()
+    if source is None:
+        raise ValidationError(_("%(code)s has no earlier year to copy from.")
+                              % {"code": program.code})
+    if ProgramYear.objects.filter(program=program, year=year).exists():
+        raise ValidationError(_("%(code)s %(year)s already exists.")
+                              % {"code": program.code, "year": year})
+    return _create_year(actor=actor, program=program, year=year, source=source)
+
+
+@transaction.atomic
+def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any) -> ProgramYear:
+    require(actor, "programs.manage")
+    before = program_year.criteria()
+    for name, value in fields.items():
+        if name in CRITERIA_FIELDS or name == "notes":
+            setattr(program_year, name, value)
+    _validate_criteria(program_year.criteria())
+    program_year.full_clean()
+    program_year.save()
+    b, a = changed(before, program_year.criteria())
+    if a:
+        audit_record(actor=actor, action="programyear.update", obj=program_year, before=b,
+                     after=a)
+    return program_year
