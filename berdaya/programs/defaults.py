@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 EXCLUDED_OCCUPATIONS = [
-    "PEGAWAI NEGERI SIPIL", "PNS", "ASN", "TNI", "POLRI", "TNI/POLRI", "ANGGOTA TNI",
-    "ANGGOTA POLRI", "KEPOLISIAN RI", "TENTARA NASIONAL INDONESIA",
+    "PEGAWAI NEGERI SIPIL",
+    "PNS",
+    "ASN",
+    "TNI",
+    "POLRI",
+    "TNI/POLRI",
+    "ANGGOTA TNI",
+    "ANGGOTA POLRI",
+    "KEPOLISIAN RI",
+    "TENTARA NASIONAL INDONESIA",
 ]
 
 SEED_PROGRAMS = [
@@ -16,9 +24,14 @@ SEED_PROGRAMS = [
         "description": "Modal usaha dalam bentuk barang bagi perempuan rawan sosial ekonomi "
         "usia 18-59 tahun yang menjadi tulang punggung keluarga.",
         "defaults": {
-            "value_per_unit": 5_000_000, "sex": "P", "age_min": 18, "age_max": 59,
-            "max_decile": 4, "head_of_family_required": True,
-            "excluded_occupations": EXCLUDED_OCCUPATIONS, "once_in_lifetime": True,
+            "value_per_unit": 5_000_000,
+            "sex": "P",
+            "age_min": 18,
+            "age_max": 59,
+            "max_decile": 4,
+            "head_of_family_required": True,
+            "excluded_occupations": EXCLUDED_OCCUPATIONS,
+            "once_in_lifetime": True,
             "excluded_programs": [],
         },
     },
@@ -30,10 +43,17 @@ SEED_PROGRAMS = [
         "description": "Modal usaha kelompok dalam bentuk barang atau peralatan bagi 5-20 "
         "kepala keluarga miskin dari satu desa (Permensos 2/2019).",
         "defaults": {
-            "value_per_unit": 20_000_000, "sex": "", "age_min": 18, "age_max": 60,
-            "max_decile": 4, "head_of_family_required": True,
-            "excluded_occupations": EXCLUDED_OCCUPATIONS, "once_in_lifetime": True,
-            "excluded_programs": [], "group_min": 5, "group_max": 20,
+            "value_per_unit": 20_000_000,
+            "sex": "",
+            "age_min": 18,
+            "age_max": 60,
+            "max_decile": 4,
+            "head_of_family_required": True,
+            "excluded_occupations": EXCLUDED_OCCUPATIONS,
+            "once_in_lifetime": True,
+            "excluded_programs": [],
+            "group_min": 5,
+            "group_max": 20,
         },
     },
     {

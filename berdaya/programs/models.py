@@ -17,9 +17,19 @@ class Unit(models.TextChoices):
 
 # The criteria a programme year holds; a programme keeps the same keys as defaults for new years.
 CRITERIA_FIELDS = [
-    "value_per_unit", "sex", "age_min", "age_max", "age_reference_month", "age_reference_day",
-    "max_decile", "head_of_family_required", "excluded_occupations", "once_in_lifetime",
-    "excluded_programs", "group_min", "group_max",
+    "value_per_unit",
+    "sex",
+    "age_min",
+    "age_max",
+    "age_reference_month",
+    "age_reference_day",
+    "max_decile",
+    "head_of_family_required",
+    "excluded_occupations",
+    "once_in_lifetime",
+    "excluded_programs",
+    "group_min",
+    "group_max",
 ]
 
 
@@ -54,12 +64,18 @@ class Program(models.Model):
 class ProgramYear(models.Model):
     """One programme in one year, with the criteria verification applies."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="years",
-                                verbose_name=_("programme"))
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="years", verbose_name=_("programme")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     value_per_unit = models.BigIntegerField(_("value per unit (Rp)"), default=0)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True,
-                           help_text=_("Empty: men and women."))
+    sex = models.CharField(
+        _("sex"),
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_("Empty: men and women."),
+    )
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     # Age is in completed years on this day of the programme year (1 January by default).
@@ -70,7 +86,9 @@ class ProgramYear(models.Model):
     excluded_occupations = models.JSONField(_("excluded occupations"), default=list, blank=True)
     once_in_lifetime = models.BooleanField(_("once in a lifetime"), default=False)
     excluded_programs = models.JSONField(
-        _("programmes that exclude"), default=list, blank=True,
+        _("programmes that exclude"),
+        default=list,
+        blank=True,
         help_text=_("Codes of programmes whose past recipients may not receive this one."),
     )
     group_min = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
@@ -113,14 +131,14 @@ class PastRecipient(models.Model):
     sex = models.CharField(_("sex"), max_length=1, blank=True)
     village_code = models.CharField(_("village"), max_length=13, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["program", "year", "nik"],
-                                    name="pastrecipient_unique"),
+            models.UniqueConstraint(fields=["program", "year", "nik"], name="pastrecipient_unique"),
         ]
         indexes = [models.Index(fields=["program", "nik"])]
         verbose_name = _("past recipient")

@@ -11,10 +11,18 @@ from django.utils.translation import gettext as _
 
 from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record, changed, snapshot
-from berdaya.programs.models import CRITERIA_FIELDS, Program, ProgramYear
+from berdaya.programs.models import CRITERIA_FIELDS, PastRecipient, Program, ProgramYear
 
-PROGRAM_FIELDS = ["code", "name", "unit", "value_per_unit", "in_kind", "description", "active",
-                  "defaults"]
+PROGRAM_FIELDS = [
+    "code",
+    "name",
+    "unit",
+    "value_per_unit",
+    "in_kind",
+    "description",
+    "active",
+    "defaults",
+]
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")
 
 
@@ -24,8 +32,8 @@ def program_by_code(code: str) -> Program:
     except Program.DoesNotExist:
         known = ", ".join(Program.objects.values_list("code", flat=True))
         raise ValidationError(
-            _("No programme with code %(code)s (known: %(known)s).") % {"code": code,
-                                                                      "known": known}
+            _("No programme with code %(code)s (known: %(known)s).")
+            % {"code": code, "known": known}
         ) from None
 
 
@@ -51,15 +59,15 @@ def program_create(*, actor: Any, **fields: Any) -> Program:
     require(actor, "programs.manage")
     fields["code"] = (fields.get("code") or "").strip().upper()
     if not CODE_RE.match(fields["code"]):
-        raise ValidationError({"code": _("A programme code is a short upper-case word, "
-                                         "e.g. UEP.")})
+        raise ValidationError({"code": _("A programme code is a short upper-case word, e.g. UEP.")})
     if Program.objects.filter(code=fields["code"]).exists():
         raise ValidationError({"code": _("This programme code is already used.")})
     program = Program(**fields)
     program.full_clean()
     program.save()
-    audit_record(actor=actor, action="program.create", obj=program,
-                 after=snapshot(program, PROGRAM_FIELDS))
+    audit_record(
+        actor=actor, action="program.create", obj=program, after=snapshot(program, PROGRAM_FIELDS)
+    )
     return program
 
 
@@ -78,8 +86,9 @@ def program_update(*, actor: Any, program: Program, **fields: Any) -> Program:
     return program
 
 
-def program_year_for(*, actor: Any, program: Program | str, year: int,
-                     create: bool = True) -> tuple[ProgramYear, str | None]:
+def program_year_for(
+    *, actor: Any, program: Program | str, year: int, create: bool = True
+) -> tuple[ProgramYear, str | None]:
     """The programme year; created from the programme's defaults the first time it is used.
 
     Returns the year and a notice (None when it already existed).
@@ -91,8 +100,9 @@ def program_year_for(*, actor: Any, program: Program | str, year: int,
     existing = ProgramYear.objects.filter(program=program, year=year).first()
     if existing or not create:
         if existing is None:
-            raise ValidationError(_("%(code)s has no year %(year)s.")
-                                  % {"code": program.code, "year": year})
+            raise ValidationError(
+                _("%(code)s has no year %(year)s.") % {"code": program.code, "year": year}
+            )
         return existing, None
     try:
         with transaction.atomic():
@@ -107,20 +117,28 @@ def program_year_for(*, actor: Any, program: Program | str, year: int,
     return py, notice
 
 
-def _create_year(*, actor: Any, program: Program, year: int,
-                 source: ProgramYear | None) -> ProgramYear:
-    values = source.criteria() if source else {
-        k: v for k, v in program.defaults.items() if k in CRITERIA_FIELDS
-    }
+def _create_year(
+    *, actor: Any, program: Program, year: int, source: ProgramYear | None
+) -> ProgramYear:
+    values = (
+        source.criteria()
+        if source
+        else {k: v for k, v in program.defaults.items() if k in CRITERIA_FIELDS}
+    )
     values.setdefault("value_per_unit", program.value_per_unit)
     values = {k: v for k, v in values.items() if v is not None or k in ("age_min", "age_max")}
     _validate_criteria(values)
-    py = ProgramYear(program=program, year=year,
-                     created_from=f"{source}" if source else "defaults", **values)
+    py = ProgramYear(
+        program=program, year=year, created_from=f"{source}" if source else "defaults", **values
+    )
     py.full_clean()
     py.save()
-    audit_record(actor=actor, action="programyear.create", obj=py,
-                 after={**py.criteria(), "created_from": py.created_from})
+    audit_record(
+        actor=actor,
+        action="programyear.create",
+        obj=py,
+        after={**py.criteria(), "created_from": py.created_from},
+    )
     return py
 
 
@@ -130,11 +148,13 @@ def program_year_copy(*, actor: Any, program: Program, year: int) -> ProgramYear
     require(actor, "programs.manage")
     source = ProgramYear.objects.filter(program=program, year__lt=year).order_by("-year").first()
     if source is None:
-        raise ValidationError(_("%(code)s has no earlier year to copy from.")
-                              % {"code": program.code})
+        raise ValidationError(
+            _("%(code)s has no earlier year to copy from.") % {"code": program.code}
+        )
     if ProgramYear.objects.filter(program=program, year=year).exists():
-        raise ValidationError(_("%(code)s %(year)s already exists.")
-                              % {"code": program.code, "year": year})
+        raise ValidationError(
+            _("%(code)s %(year)s already exists.") % {"code": program.code, "year": year}
+        )
     return _create_year(actor=actor, program=program, year=year, source=source)
 
 
@@ -150,6 +170,91 @@ def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any)
     program_year.save()
     b, a = changed(before, program_year.criteria())
     if a:
-        audit_record(actor=actor, action="programyear.update", obj=program_year, before=b,
-                     after=a)
+        audit_record(actor=actor, action="programyear.update", obj=program_year, before=b, after=a)
+        # New criteria: the year's proposals are verified again.
+        transaction.on_commit(lambda: _recipients_changed(program_year.program))
     return program_year
+
+
+def recipients_import(
+    *, actor: Any, program: Program, year: int, fileobj: Any, file_name: str = ""
+) -> dict[str, Any]:
+    """Load a past year's recipient list (the history "already received" reads).
+
+    All or nothing: with unreadable rows nothing is saved and every row is reported. Loading the
+    same list again adds nothing. A TAHUN column, when present, gives each row its own year.
+    """
+    from berdaya.registry.columns import (
+        SEX_VALUES,
+        CellError,
+        FileFormatError,
+        map_headers,
+        open_sheet,
+        read_choice,
+        read_date,
+        read_id_number,
+        read_text,
+    )
+
+    require(actor, "programs.manage")
+    try:
+        sheet = open_sheet(fileobj, file_name)
+    except FileFormatError as exc:
+        raise ValidationError(str(exc)) from None
+    mapped, _unknown = map_headers(sheet.headers)
+    missing = [c for c in ("NIK", "NAMA") if c not in mapped]
+    if missing:
+        raise ValidationError(
+            _("Required columns missing: %(cols)s.") % {"cols": ", ".join(missing)}
+        )
+    rows, errors = [], []
+    for line, cells in sheet.rows:
+        rec = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
+        try:
+            nik = read_id_number(rec.get("NIK"), "NIK")
+            if not nik:
+                raise CellError(_("NIK is empty."))
+            row_year = year
+            if read_text(rec.get("TAHUN")):
+                text = read_text(rec.get("TAHUN"))
+                if not text.isdigit() or not 2000 <= int(text) <= 2100:
+                    raise CellError(_("TAHUN %(value)s is not a year.") % {"value": text})
+                row_year = int(text)
+            rows.append(
+                PastRecipient(
+                    program=program,
+                    year=row_year,
+                    nik=nik[:32],
+                    name=read_text(rec.get("NAMA"))[:150],
+                    birth_date=read_date(rec.get("TGL_LAHIR"), "TGL_LAHIR"),
+                    sex=read_choice(rec.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"),
+                    village_code=read_text(rec.get("KODE_WILAYAH"))[:13],
+                    source=(file_name or "import")[:100],
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            )
+        except CellError as exc:
+            errors.append(_("row %(row)s: %(msg)s") % {"row": line, "msg": exc})
+    if errors:
+        raise ValidationError(errors[:500])
+    with transaction.atomic():
+        before = PastRecipient.objects.filter(program=program).count()
+        PastRecipient.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        added = PastRecipient.objects.filter(program=program).count() - before
+        audit_record(
+            actor=actor,
+            action="recipients.import",
+            obj=program,
+            after={"file": file_name, "rows": len(rows), "added": added, "year": year},
+        )
+        transaction.on_commit(lambda: _recipients_changed(program))
+    return {"rows": len(rows), "added": added}
+
+
+# Verification marks a programme's proposals for checking again when its history changes.
+recipients_changed_hooks: list[Any] = []
+
+
+def _recipients_changed(program: Program) -> None:
+    for hook in recipients_changed_hooks:
+        hook(program)

@@ -28,11 +28,25 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "TGL_LAHIR": ("TGL_LAHIR", "TANGGAL_LAHIR", "TGLLAHIR", "TGL_LHR"),
     "JENIS_KELAMIN": ("JENIS_KELAMIN", "JK", "KELAMIN", "SEX", "L_P", "JNS_KELAMIN"),
     "ALAMAT": ("ALAMAT", "ALAMAT_LENGKAP", "ALAMAT_KTP"),
-    "KODE_WILAYAH": ("KODE_WILAYAH", "KODE_DESA", "KD_DESA", "KODE_KELURAHAN", "KDDESA",
-                     "KODE_DESA_KELURAHAN", "KODE_KAB", "KODE_KABUPATEN"),
+    "KODE_WILAYAH": (
+        "KODE_WILAYAH",
+        "KODE_DESA",
+        "KD_DESA",
+        "KODE_KELURAHAN",
+        "KDDESA",
+        "KODE_DESA_KELURAHAN",
+        "KODE_KAB",
+        "KODE_KABUPATEN",
+    ),
     "DESIL": ("DESIL", "DESIL_NASIONAL", "PERINGKAT_DESIL", "DESIL_KESEJAHTERAAN"),
-    "HUBUNGAN_KELUARGA": ("HUBUNGAN_KELUARGA", "HUB_KELUARGA", "SHDK", "STATUS_HUBUNGAN",
-                          "HUBUNGAN_DENGAN_KEPALA_KELUARGA", "HUB_KRT"),
+    "HUBUNGAN_KELUARGA": (
+        "HUBUNGAN_KELUARGA",
+        "HUB_KELUARGA",
+        "SHDK",
+        "STATUS_HUBUNGAN",
+        "HUBUNGAN_DENGAN_KEPALA_KELUARGA",
+        "HUB_KRT",
+    ),
     "PEKERJAAN": ("PEKERJAAN", "JENIS_PEKERJAAN", "PEKERJAAN_UTAMA"),
     "STATUS_HIDUP": ("STATUS_HIDUP", "KETERANGAN_HIDUP", "STATUS_KEHIDUPAN"),
     "DISABILITAS": ("DISABILITAS", "PENYANDANG_DISABILITAS", "STATUS_DISABILITAS"),
@@ -45,20 +59,49 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases}
 
-SEX_VALUES = {"L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "PRIA": "L", "1": "L",
-              "P": "P", "PEREMPUAN": "P", "WANITA": "P", "2": "P"}
+SEX_VALUES = {
+    "L": "L",
+    "LAKI-LAKI": "L",
+    "LAKI LAKI": "L",
+    "LAKI": "L",
+    "PRIA": "L",
+    "1": "L",
+    "P": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "2": "P",
+}
 RELATION_VALUES = {
-    "KEPALA KELUARGA": "KEPALA KELUARGA", "KK": "KEPALA KELUARGA", "KRT": "KEPALA KELUARGA",
-    "KEPALA RUMAH TANGGA": "KEPALA KELUARGA", "ISTRI": "ISTRI", "ISTERI": "ISTRI",
-    "SUAMI": "SUAMI", "ANAK": "ANAK", "MENANTU": "MENANTU", "CUCU": "CUCU",
-    "ORANG TUA": "ORANG TUA", "ORANGTUA": "ORANG TUA", "MERTUA": "MERTUA",
-    "FAMILI LAIN": "FAMILI LAIN", "FAMILI": "FAMILI LAIN", "PEMBANTU": "PEMBANTU",
-    "LAINNYA": "LAINNYA", "LAIN-LAIN": "LAINNYA",
+    "KEPALA KELUARGA": "KEPALA KELUARGA",
+    "KK": "KEPALA KELUARGA",
+    "KRT": "KEPALA KELUARGA",
+    "KEPALA RUMAH TANGGA": "KEPALA KELUARGA",
+    "ISTRI": "ISTRI",
+    "ISTERI": "ISTRI",
+    "SUAMI": "SUAMI",
+    "ANAK": "ANAK",
+    "MENANTU": "MENANTU",
+    "CUCU": "CUCU",
+    "ORANG TUA": "ORANG TUA",
+    "ORANGTUA": "ORANG TUA",
+    "MERTUA": "MERTUA",
+    "FAMILI LAIN": "FAMILI LAIN",
+    "FAMILI": "FAMILI LAIN",
+    "PEMBANTU": "PEMBANTU",
+    "LAINNYA": "LAINNYA",
+    "LAIN-LAIN": "LAINNYA",
 }
 YES = {"Y", "YA", "YES", "1", "TRUE", "BENAR"}
 NO = {"N", "T", "TIDAK", "NO", "0", "FALSE", "", "-"}
-LIFE_VALUES = {"HIDUP": "HIDUP", "MENINGGAL": "MENINGGAL", "MENINGGAL DUNIA": "MENINGGAL",
-               "MATI": "MENINGGAL", "WAFAT": "MENINGGAL", "1": "HIDUP", "0": "MENINGGAL"}
+LIFE_VALUES = {
+    "HIDUP": "HIDUP",
+    "MENINGGAL": "MENINGGAL",
+    "MENINGGAL DUNIA": "MENINGGAL",
+    "MATI": "MENINGGAL",
+    "WAFAT": "MENINGGAL",
+    "1": "HIDUP",
+    "0": "MENINGGAL",
+}
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
 
@@ -101,15 +144,20 @@ def read_id_number(value: Any, label: str) -> str:
     """A NIK or KK as written. Numbers that Excel damaged are refused with how to fix it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         raise CellError(
-            _("%(label)s was stored as a number (%(value)s), so Excel may have changed its last "
-              "digits. Format the column as Text and type the number again.")
+            _(
+                "%(label)s was stored as a number (%(value)s), so Excel may have changed its last "
+                "digits. Format the column as Text and type the number again."
+            )
             % {"label": label, "value": value}
         )
     text = read_text(value).replace(" ", "")
     if _SCIENTIFIC.match(text) or (text.endswith(".0") and text[:-2].isdigit()):
         raise CellError(
-            _("%(label)s %(value)s was turned into a number by Excel. Format the column as Text "
-              "and type the number again.") % {"label": label, "value": text}
+            _(
+                "%(label)s %(value)s was turned into a number by Excel. Format the column as Text "
+                "and type the number again."
+            )
+            % {"label": label, "value": text}
         )
     return text.lstrip("'")
 

@@ -167,8 +167,9 @@ class RegisterImport(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     file_path = models.CharField(max_length=500, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     region_filter = models.CharField(_("region"), max_length=13, blank=True)
     regions = models.JSONField(_("regions in the file"), default=list, blank=True)
     total_bytes = models.BigIntegerField(default=0)
@@ -186,10 +187,12 @@ class RegisterImport(models.Model):
     error = models.TextField(_("error"), blank=True)
     # Rows that could not be read, as CSV text: line, field, reason, raw row.
     refused_report = models.TextField(blank=True)
-    audit_event = models.ForeignKey("core.AuditEvent", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    started_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    audit_event = models.ForeignKey(
+        "core.AuditEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -237,10 +240,12 @@ class RegisterRecord(models.Model):
     extreme_poverty = models.BooleanField(_("extreme poverty (P3KE)"), default=False)
     row_hash = models.CharField(max_length=32)
     present = models.BooleanField(_("in the latest extract"), default=True)
-    first_import = models.ForeignKey(RegisterImport, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    last_import = models.ForeignKey(RegisterImport, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    first_import = models.ForeignKey(
+        RegisterImport, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_import = models.ForeignKey(
+        RegisterImport, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
 
     region_scope_field = "regency_code"
@@ -273,8 +278,9 @@ class RegisterRecord(models.Model):
 class RegisterStage(models.Model):
     """Rows of an import in progress, before the SQL merge. Emptied when the import ends."""
 
-    import_run = models.ForeignKey(RegisterImport, on_delete=models.CASCADE, db_index=False,
-                                   related_name="+")
+    import_run = models.ForeignKey(
+        RegisterImport, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
     line = models.PositiveIntegerField()
     source_id = models.CharField(max_length=64)
     nik = models.CharField(max_length=32)

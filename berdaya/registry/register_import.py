@@ -48,14 +48,42 @@ BATCH = 5000
 MAX_REPORTED = 10_000  # refused rows kept in the report; all are counted
 REQUIRED = ("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH")
 STAGE_COLUMNS = [
-    "import_run_id", "line", "source_id", "nik", "nik_valid", "kk", "name", "name_norm",
-    "birth_place", "birth_date", "sex", "address", "village_code", "regency_code", "decile",
-    "relation", "occupation", "life_status", "disability", "extreme_poverty", "row_hash",
+    "import_run_id",
+    "line",
+    "source_id",
+    "nik",
+    "nik_valid",
+    "kk",
+    "name",
+    "name_norm",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "village_code",
+    "regency_code",
+    "decile",
+    "relation",
+    "occupation",
+    "life_status",
+    "disability",
+    "extreme_poverty",
+    "row_hash",
 ]
 # Copied from the staging table into the register; the change table keeps these before/after.
 DATA_COLUMNS = STAGE_COLUMNS[3:]
-TRACKED = ["nik", "name", "birth_date", "sex", "village_code", "decile", "relation",
-           "occupation", "life_status", "kk"]
+TRACKED = [
+    "nik",
+    "name",
+    "birth_date",
+    "sex",
+    "village_code",
+    "decile",
+    "relation",
+    "occupation",
+    "life_status",
+    "kk",
+]
 
 # Sent after a merge commits, with the ids of register records whose data changed (updated or
 # left): verification re-checks the open proposals linked to them.
@@ -97,24 +125,32 @@ def parse_register_row(cells: dict[str, Any]) -> dict[str, Any]:
     if not name:
         raise RowRefused("NAMA", _("NAMA is empty."))
     birth = field("TGL_LAHIR", lambda: read_date(cells.get("TGL_LAHIR"), "TGL_LAHIR"))
-    sex = field("JENIS_KELAMIN",
-                lambda: read_choice(cells.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"))
+    sex = field(
+        "JENIS_KELAMIN",
+        lambda: read_choice(cells.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"),
+    )
     raw_code = read_text(cells.get("KODE_WILAYAH"))
     code = normalize_code(raw_code)
     if not code or len(code) < 5:
-        raise RowRefused("KODE_WILAYAH", _("KODE_WILAYAH %(value)s is not a region code.")
-                         % {"value": raw_code or "-"})
+        raise RowRefused(
+            "KODE_WILAYAH",
+            _("KODE_WILAYAH %(value)s is not a region code.") % {"value": raw_code or "-"},
+        )
     decile = field("DESIL", lambda: read_decile(cells.get("DESIL")))
     relation_raw = read_text(cells.get("HUBUNGAN_KELUARGA")).upper()
     relation = RELATION_VALUES.get(relation_raw, relation_raw)[:30]
     life_raw = read_text(cells.get("STATUS_HIDUP")).upper()
     life = LIFE_VALUES.get(life_raw, "HIDUP" if not life_raw else None)
     if life is None:
-        raise RowRefused("STATUS_HIDUP", _("STATUS_HIDUP %(value)s is not HIDUP or MENINGGAL.")
-                         % {"value": life_raw})
+        raise RowRefused(
+            "STATUS_HIDUP",
+            _("STATUS_HIDUP %(value)s is not HIDUP or MENINGGAL.") % {"value": life_raw},
+        )
     disability = field("DISABILITAS", lambda: read_flag(cells.get("DISABILITAS"), "DISABILITAS"))
-    extreme = field("KEMISKINAN_EKSTREM",
-                    lambda: read_flag(cells.get("KEMISKINAN_EKSTREM"), "KEMISKINAN_EKSTREM"))
+    extreme = field(
+        "KEMISKINAN_EKSTREM",
+        lambda: read_flag(cells.get("KEMISKINAN_EKSTREM"), "KEMISKINAN_EKSTREM"),
+    )
     kk = field("NO_KK", lambda: read_id_number(cells.get("NO_KK"), "NO_KK"))
     try:
         parse_nik(nik, birth_date_hint=birth)
@@ -156,8 +192,9 @@ def parse_register_row(cells: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def register_import_create(*, actor: Any, path: str, file_name: str = "",
-                           region: str = "") -> RegisterImport:
+def register_import_create(
+    *, actor: Any, path: str, file_name: str = "", region: str = ""
+) -> RegisterImport:
     """Record an import about to run (the page queues it; the command runs it at once)."""
     from berdaya.accounts.scope import require
 
@@ -166,8 +203,10 @@ def register_import_create(*, actor: Any, path: str, file_name: str = "",
     if region:
         region_code = normalize_code(region) or ""
         if len(region_code) != 5:
-            raise CellError(_("--region %(value)s is not a regency/city code such as 64.72.")
-                            % {"value": region})
+            raise CellError(
+                _("--region %(value)s is not a regency/city code such as 64.72.")
+                % {"value": region}
+            )
     return RegisterImport.objects.create(
         file_name=file_name or os.path.basename(path),
         file_path=str(path),
@@ -177,9 +216,9 @@ def register_import_create(*, actor: Any, path: str, file_name: str = "",
     )
 
 
-def register_import_run(import_id: int,
-                        progress: Callable[[RegisterImport], None] | None = None
-                        ) -> RegisterImport:
+def register_import_run(
+    import_id: int, progress: Callable[[RegisterImport], None] | None = None
+) -> RegisterImport:
     """Run a recorded import: stage, merge, report. Safe to run again after a crash."""
     run = RegisterImport.objects.get(pk=import_id)
     RegisterStage.objects.filter(import_run=run).delete()
@@ -193,22 +232,30 @@ def register_import_run(import_id: int,
         if progress:
             progress(run)
         changed_ids = _merge(run)
-        _set(run, status=RegisterImport.Status.DONE, finished_at=timezone.now(),
-             read_bytes=run.total_bytes)
+        _set(
+            run,
+            status=RegisterImport.Status.DONE,
+            finished_at=timezone.now(),
+            read_bytes=run.total_bytes,
+        )
     except (FileFormatError, CellError, OSError) as exc:
         RegisterStage.objects.filter(import_run=run).delete()
-        _set(run, status=RegisterImport.Status.FAILED, error=str(exc),
-             finished_at=timezone.now())
+        _set(run, status=RegisterImport.Status.FAILED, error=str(exc), finished_at=timezone.now())
         return run
     except BaseException as exc:
         RegisterStage.objects.filter(import_run=run).delete()
-        _set(run, status=RegisterImport.Status.FAILED, error=repr(exc)[:2000],
-             finished_at=timezone.now())
+        _set(
+            run,
+            status=RegisterImport.Status.FAILED,
+            error=repr(exc)[:2000],
+            finished_at=timezone.now(),
+        )
         raise
     RegisterStage.objects.filter(import_run=run).delete()
     if changed_ids:
-        responses = register_changed.send(sender=RegisterRecord, import_run=run,
-                                          record_ids=changed_ids)
+        responses = register_changed.send(
+            sender=RegisterRecord, import_run=run, record_ids=changed_ids
+        )
         reverified = sum(r for _fn, r in responses if isinstance(r, int))
         _set(run, reverified=reverified)
     if progress:
@@ -255,8 +302,13 @@ def _stage(run: RegisterImport, f, progress) -> None:
 
     for line, cells in sheet.rows:
         if len(cells) != width and sheet.kind == "csv":
-            refuse(line, "-", _("The row has %(n)s fields; the header has %(m)s.")
-                   % {"n": len(cells), "m": width}, cells)
+            refuse(
+                line,
+                "-",
+                _("The row has %(n)s fields; the header has %(m)s.")
+                % {"n": len(cells), "m": width},
+                cells,
+            )
             continue
         record = {name: cells[i] for i, name in enumerate(mapped) if name and i < len(cells)}
         try:
@@ -267,8 +319,13 @@ def _stage(run: RegisterImport, f, progress) -> None:
         if run.region_filter and row["regency_code"] != run.region_filter:
             continue
         if row["source_id"] in seen_ids:
-            refuse(line, "ID", _("ID %(id)s appears more than once in the file; the first row "
-                                 "was kept.") % {"id": row["source_id"]}, cells)
+            refuse(
+                line,
+                "ID",
+                _("ID %(id)s appears more than once in the file; the first row was kept.")
+                % {"id": row["source_id"]},
+                cells,
+            )
             continue
         seen_ids.add(row["source_id"])
         regions.add(row["regency_code"])
@@ -287,9 +344,13 @@ def _stage(run: RegisterImport, f, progress) -> None:
         _flush(batch)
     if run.region_filter:
         regions = {run.region_filter}
-    _set(run, rows_read=counts["read"], rows_refused=counts["refused"],
-         regions=sorted(regions),
-         refused_report=report.getvalue() if counts["refused"] else "")
+    _set(
+        run,
+        rows_read=counts["read"],
+        rows_refused=counts["refused"],
+        regions=sorted(regions),
+        refused_report=report.getvalue() if counts["refused"] else "",
+    )
 
 
 def _flush(batch: list[tuple]) -> None:
@@ -320,9 +381,12 @@ def _merge(run: RegisterImport) -> list[int]:
     now = timezone.now()
     first_load = not RegisterRecord.objects.exists()
     event = audit_record(
-        actor=run.started_by, actor_username=run.started_by.username if run.started_by else "",
-        action="register.import", object_type="registry.registerimport",
-        object_id=str(run.pk), object_repr=run.file_name,
+        actor=run.started_by,
+        actor_username=run.started_by.username if run.started_by else "",
+        action="register.import",
+        object_type="registry.registerimport",
+        object_id=str(run.pk),
+        object_repr=run.file_name,
         note=_("Register extract %(file)s") % {"file": run.file_name},
     )
     with connection.cursor() as c:
@@ -335,8 +399,8 @@ def _merge(run: RegisterImport) -> list[int]:
             # What changed, before and after, into the change table (one row per record).
             c.execute(
                 f"""INSERT INTO core_auditchange (event_id, object_id, change, before, after)
-                SELECT %s, CAST(r.id AS VARCHAR(64)), 'updated', {_json_pairs('r')},
-                       {_json_pairs('s')}
+                SELECT %s, CAST(r.id AS VARCHAR(64)), 'updated', {_json_pairs("r")},
+                       {_json_pairs("s")}
                 FROM {reg} r JOIN {stage} s ON s.source_id = r.source_id
                 WHERE s.import_run_id = %s AND s.row_hash <> r.row_hash""",
                 [event.pk, run.pk],
@@ -372,15 +436,17 @@ def _merge(run: RegisterImport) -> list[int]:
                     [False, now, run.pk, True, *regions, run.pk],
                 )
             c.execute(
-                f"""SELECT CAST(object_id AS BIGINT) FROM core_auditchange
+                """SELECT CAST(object_id AS BIGINT) FROM core_auditchange
                 WHERE event_id = %s AND change IN ('updated', 'left')""",
                 [event.pk],
             )
             changed_ids = [row[0] for row in c.fetchall()]
         cols = ", ".join(DATA_COLUMNS)
         scols = ", ".join(f"s.{col}" for col in DATA_COLUMNS)
-        new_filter = "" if first_load else (
-            f"AND NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.source_id = s.source_id)"
+        new_filter = (
+            ""
+            if first_load
+            else (f"AND NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.source_id = s.source_id)")
         )
         c.execute(
             f"""INSERT INTO {reg} (source_id, {cols}, nik_duplicate, present, first_import_id,
@@ -404,8 +470,10 @@ def _merge(run: RegisterImport) -> list[int]:
             for sql in REGISTER_INDEXES(connection.vendor).values():
                 c.execute(sql)
         # Duplicate NIKs among the present rows, recomputed for the NIKs this file touched.
-        touched = "" if first_load else (
-            f"AND nik IN (SELECT nik FROM {stage} WHERE import_run_id = {int(run.pk)})"
+        touched = (
+            ""
+            if first_load
+            else (f"AND nik IN (SELECT nik FROM {stage} WHERE import_run_id = {int(run.pk)})")
         )
         c.execute(
             f"""UPDATE {reg} SET nik_duplicate = (nik IN (
@@ -413,24 +481,44 @@ def _merge(run: RegisterImport) -> list[int]:
             WHERE 1 = 1 {touched}""",
             [True],
         )
-        c.execute(f"SELECT COUNT(*) FROM {reg} WHERE nik_duplicate = %s AND last_import_id = %s",
-                  [True, run.pk])
+        c.execute(
+            f"SELECT COUNT(*) FROM {reg} WHERE nik_duplicate = %s AND last_import_id = %s",
+            [True, run.pk],
+        )
         duplicates = c.fetchone()[0]
-        c.execute(f"SELECT COUNT(*) FROM {stage} WHERE import_run_id = %s AND nik_valid = %s",
-                  [run.pk, False])
+        c.execute(
+            f"SELECT COUNT(*) FROM {stage} WHERE import_run_id = %s AND nik_valid = %s",
+            [run.pk, False],
+        )
         invalid = c.fetchone()[0]
     unchanged = run.rows_read - inserted - updated - returned
     summary = {
-        "rows_read": run.rows_read, "rows_refused": run.rows_refused, "inserted": inserted,
-        "updated": updated, "unchanged": unchanged, "left": left, "returned": returned,
-        "invalid_nik": invalid, "duplicate_nik": duplicates, "regions": run.regions,
+        "rows_read": run.rows_read,
+        "rows_refused": run.rows_refused,
+        "inserted": inserted,
+        "updated": updated,
+        "unchanged": unchanged,
+        "left": left,
+        "returned": returned,
+        "invalid_nik": invalid,
+        "duplicate_nik": duplicates,
+        "regions": run.regions,
         "first_load": first_load,
     }
     event.after = summary
     event.region_code = run.region_filter
     event.save(update_fields=["after", "region_code"])
-    _set(run, inserted=inserted, updated=updated, unchanged=unchanged, left=left,
-         returned=returned, invalid_nik=invalid, duplicate_nik=duplicates, audit_event=event)
+    _set(
+        run,
+        inserted=inserted,
+        updated=updated,
+        unchanged=unchanged,
+        left=left,
+        returned=returned,
+        invalid_nik=invalid,
+        duplicate_nik=duplicates,
+        audit_event=event,
+    )
     return changed_ids
 
 

@@ -7,7 +7,9 @@ TABLE = "registry_registerrecord"
 
 def REGISTER_INDEXES(vendor: str) -> dict[str, str]:  # noqa: N802 (a constant per vendor)
     indexes = {
-        "registry_register_nik": f"CREATE INDEX IF NOT EXISTS registry_register_nik ON {TABLE} (nik)",
+        "registry_register_nik": (
+            f"CREATE INDEX IF NOT EXISTS registry_register_nik ON {TABLE} (nik)"
+        ),
         "registry_register_regency": (
             f"CREATE INDEX IF NOT EXISTS registry_register_regency ON {TABLE} "
             "(regency_code, present)"

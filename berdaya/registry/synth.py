@@ -755,6 +755,7 @@ class _Generator:
         self.stats: Counter[str] = Counter()
         self.by_regency: Counter[str] = Counter()
         self.by_decile: Counter[str] = Counter()
+        self.last_chunk: dict[str, np.ndarray] = {}
 
     # -- households ---------------------------------------------------------------------
 
@@ -1111,6 +1112,20 @@ class _Generator:
         stats["disability"] += int(disabled.sum())
         stats["extreme_poverty"] += int(fam["extreme"][f].sum())
         stats["decile_unknown"] += int((fam["decile"][f] == 0).sum())
+        # The numbers behind the lines, one entry per line, for `generate_register(on_chunk=)`
+        # (the proposal generator picks its people from them without reading the file back).
+        # Only references to arrays already drawn: no random number is drawn here.
+        self.last_chunk = {
+            "nik": nik,
+            "kk": kk_of_family[f],
+            "female": female,
+            "relation": relation,
+            "birth": birth,
+            "regency": regency,
+            "decile": fam["decile"][f],
+            "dead": dead,
+            "occupation": occupation,
+        }
         return lines
 
     def _birthplace(self, district: int, u: float) -> str:
@@ -1263,10 +1278,14 @@ def generate_register(
     out_dir: Path,
     *,
     progress: Callable[[int, int], None] | None = None,
+    on_chunk: Callable[[list[str], _Generator], None] | None = None,
 ) -> dict:
     """Write `register.csv` and `README.txt` into `out_dir`; return a summary of the run.
 
     `progress(done, total)` is called after each chunk of families is written.
+    `on_chunk(lines, generator)` too, with the chunk's lines (without newlines) and the
+    generator, whose `last_chunk` holds the numbers behind them (see `_Generator.chunk`); it
+    must not draw from `generator.rng`, so the file stays the same with or without it.
     """
     if people < 1:
         raise ValueError("people must be at least 1")
@@ -1281,6 +1300,8 @@ def generate_register(
             out.write("\n".join(lines))
             out.write("\n")
             done += len(lines)
+            if on_chunk is not None:
+                on_chunk(lines, gen)
             if progress is not None:
                 progress(done, people)
 

@@ -5,3 +5,30 @@ class VerificationConfig(AppConfig):
     name = "berdaya.verification"
     label = "verification"
     verbose_name = "Verification"
+
+    def ready(self) -> None:
+        from berdaya.intake import services as intake
+        from berdaya.registry.register_import import register_changed
+        from berdaya.verification import services
+
+        # New or corrected proposals, and register rows that changed, are verified again.
+        if services.mark_stale not in intake.proposals_changed_hooks:
+            intake.proposals_changed_hooks.append(services.mark_stale)
+        register_changed.connect(_register_changed, dispatch_uid="verification-register")
+        from berdaya.programs import services as programs
+
+        if services.mark_stale_for_program not in programs.recipients_changed_hooks:
+            programs.recipients_changed_hooks.append(services.mark_stale_for_program)
+
+
+def _register_changed(sender, import_run, record_ids, **kwargs) -> int:
+    """Mark the open proposals linked to changed register rows, then verify them again."""
+    from berdaya.accounts.services import system_user
+    from berdaya.verification.services import mark_stale_for_register, reverify_stale
+
+    if not mark_stale_for_register(record_ids):
+        return 0
+    actor = import_run.started_by or system_user()
+    if not actor.has_capability("proposals.verify"):
+        actor = system_user()
+    return reverify_stale(actor=actor)

@@ -52,3 +52,16 @@ class BerdayaCommand(BaseCommand):
             sys.exit(EXIT_REFUSED)
         except CommandError:
             raise
+
+    def program_year(self, code: str, year: int):
+        """The programme year named on the command line; created from defaults, with a notice."""
+        from berdaya.programs.services import program_year_for
+
+        try:
+            program_year, notice = program_year_for(actor=self.actor, program=code, year=year)
+        except ValidationError as exc:
+            self.stderr.write(" ".join(exc.messages))
+            sys.exit(EXIT_USAGE)
+        if notice:
+            self.stderr.write(notice)
+        return program_year

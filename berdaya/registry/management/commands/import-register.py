@@ -27,8 +27,9 @@ class Command(BerdayaCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}", returncode=2)
-        run = register_import_create(actor=self.actor, path=str(path), file_name=path.name,
-                                     region=options["region"])
+        run = register_import_create(
+            actor=self.actor, path=str(path), file_name=path.name, region=options["region"]
+        )
         bar = _Bar(self.stderr, run.total_bytes)
         run = register_import_run(run.pk, progress=bar.update)
         bar.close()
@@ -47,8 +48,11 @@ class Command(BerdayaCommand):
         if run.rows_refused:
             self.stdout.write(
                 "Rows not readable: "
-                + (f"written to {options['report']}" if options["report"] else
-                   "use --report FILE to list them")
+                + (
+                    f"written to {options['report']}"
+                    if options["report"]
+                    else "use --report FILE to list them"
+                )
             )
 
 

@@ -1,0 +1,529 @@
+"""Proposals from the regions: uploads (XLSX/CSV), single entries by form, comments.
+
+What blocks a row at upload is only what makes it unreadable as a proposal (DESIGN.md,
+"Uploads"); everything else is left to verification. An upload is one transaction: with errors
+nothing is saved unless the operator chooses to save the readable rows. Sending the same rows
+again creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berdaya.accounts.scope import require
+from berdaya.core.audit import audit_record, changed, snapshot
+from berdaya.core.files import stored_file_save
+from berdaya.intake.models import Proposal, ProposalComment, UploadBatch
+from berdaya.linkage.names import normalize_name
+from berdaya.programs.models import ProgramYear
+from berdaya.regions.codes import normalize_code
+from berdaya.regions.models import Region
+from berdaya.registry.columns import (
+    RELATION_VALUES,
+    SEX_VALUES,
+    CellError,
+    FileFormatError,
+    map_headers,
+    open_sheet,
+    read_choice,
+    read_date,
+    read_id_number,
+    read_text,
+)
+
+MAX_ROWS = 20_000
+REQUIRED_COLUMNS = ("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH")
+PROPOSAL_FIELDS = [
+    "nik",
+    "kk",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "village_code",
+    "relation",
+    "occupation",
+]
+# Sent when proposals are new or their data changed: verification marks them for checking.
+proposals_changed_hooks: list[Callable[[list[int]], None]] = []
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ParsedUpload:
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+    file_error: str = ""
+
+
+def parse_proposal_row(cells: dict[str, Any], line: int) -> tuple[dict | None, list[RowError]]:
+    """A row as proposal fields, or the reasons it cannot be read (row, field, message)."""
+    errors: list[RowError] = []
+
+    def read(name: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except CellError as exc:
+            errors.append(RowError(line, name, str(exc)))
+            return None
+
+    nik = read("NIK", lambda: read_id_number(cells.get("NIK"), "NIK"))
+    if nik == "":
+        errors.append(RowError(line, "NIK", _("NIK is empty.")))
+    kk = read("NO_KK", lambda: read_id_number(cells.get("NO_KK"), "NO_KK")) or ""
+    name = read_text(cells.get("NAMA"))
+    if not name:
+        errors.append(RowError(line, "NAMA", _("NAMA is empty.")))
+    birth = read("TGL_LAHIR", lambda: read_date(cells.get("TGL_LAHIR"), "TGL_LAHIR"))
+    if birth is None and not any(e.field == "TGL_LAHIR" for e in errors):
+        errors.append(RowError(line, "TGL_LAHIR", _("TGL_LAHIR is empty.")))
+    sex = read(
+        "JENIS_KELAMIN",
+        lambda: read_choice(cells.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"),
+    )
+    if sex == "":
+        errors.append(RowError(line, "JENIS_KELAMIN", _("JENIS_KELAMIN is empty: write L or P.")))
+    relation = (
+        read(
+            "HUBUNGAN_KELUARGA",
+            lambda: read_choice(
+                cells.get("HUBUNGAN_KELUARGA"), RELATION_VALUES, "HUBUNGAN_KELUARGA"
+            ),
+        )
+        or ""
+    )
+    raw_code = read_text(cells.get("KODE_WILAYAH"))
+    code = normalize_code(raw_code)
+    if not code or len(code) < 5:
+        errors.append(
+            RowError(
+                line,
+                "KODE_WILAYAH",
+                _("KODE_WILAYAH %(value)s cannot be read as a region code (e.g. 64.72.01.1001).")
+                % {"value": raw_code or "-"},
+            )
+        )
+    if errors:
+        return None, errors
+    return {
+        "row_id": read_text(cells.get("ID"))[:64],
+        "nik": nik[:32],
+        "kk": kk[:32],
+        "name": name[:150],
+        "birth_place": read_text(cells.get("TEMPAT_LAHIR"))[:100],
+        "birth_date": birth,
+        "sex": sex,
+        "address": read_text(cells.get("ALAMAT"))[:255],
+        "village_code": code,
+        "relation": relation,
+        "occupation": read_text(cells.get("PEKERJAAN")).upper()[:80],
+    }, []
+
+
+def parse_upload(fileobj, name: str = "") -> ParsedUpload:
+    out = ParsedUpload()
+    try:
+        sheet = open_sheet(fileobj, name)
+    except FileFormatError as exc:
+        out.file_error = str(exc)
+        return out
+    mapped, _unknown = map_headers(sheet.headers)
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapped]
+    if missing:
+        out.file_error = _(
+            "Required columns missing: %(cols)s. Download the template to see the column names."
+        ) % {"cols": ", ".join(missing)}
+        return out
+    ids_seen: dict[str, int] = {}
+    for line, cells in sheet.rows:
+        out.total += 1
+        if out.total > MAX_ROWS:
+            out.file_error = _(
+                "The file has more than %(n)s rows: split it into smaller files."
+            ) % {"n": MAX_ROWS}
+            return out
+        record = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
+        row, errors = parse_proposal_row(record, line)
+        if row and row["row_id"]:
+            first = ids_seen.setdefault(row["row_id"], line)
+            if first != line:
+                errors = [
+                    RowError(
+                        line,
+                        "ID",
+                        _("ID %(id)s is also used on row %(first)s.")
+                        % {"id": row["row_id"], "first": first},
+                    )
+                ]
+                row = None
+        if errors:
+            out.errors.extend(errors)
+        else:
+            out.rows.append((line, row))
+    if out.total == 0:
+        out.file_error = _("The file has column names but no rows.")
+    return out
+
+
+def _data_hash(row: dict[str, Any]) -> str:
+    text = "\x1f".join(str(row.get(f, "")) for f in PROPOSAL_FIELDS)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _key(row: dict[str, Any]) -> str:
+    return f"id:{row['row_id']}" if row.get("row_id") else f"row:{_data_hash(row)}"
+
+
+def _check_region(actor: Any, region: Region | str) -> Region:
+    code = region.code if isinstance(region, Region) else normalize_code(str(region)) or ""
+    try:
+        region_obj = Region.objects.get(code=code, level=Region.Level.REGENCY, historical=False)
+    except Region.DoesNotExist:
+        raise ValidationError(
+            _("%(code)s is not a regency/city code such as 64.72.") % {"code": region}
+        ) from None
+    if not actor.can_read_region(region_obj.code):
+        raise ValidationError(
+            _("You may propose only for your own region (%(region)s).")
+            % {"region": actor.region_scope or "-"}
+        )
+    if not region_obj.code.startswith(settings.BERDAYA_PROVINCE + "."):
+        raise ValidationError(_("%(code)s is not in the province.") % {"code": region_obj.code})
+    return region_obj
+
+
+@dataclass
+class UploadResult:
+    batch: UploadBatch
+    saved: bool
+    notice: str | None = None
+
+
+def proposals_upload(
+    *,
+    actor: Any,
+    program_year: ProgramYear,
+    region: Region | str,
+    upload: Any,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    keep_file: bool = True,
+) -> UploadResult:
+    """Read an uploaded file and save its proposals, all or (when asked) the readable ones.
+
+    The batch record is kept in every case so that the operator can read the row errors and
+    download the sheet with an error column; proposals are saved in one transaction.
+    """
+    require(actor, "proposals.submit")
+    region_obj = _check_region(actor, region)
+    limit = settings.UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("The file is %(size).1f MB; at most %(limit).1f MB is allowed.")
+            % {"size": size / 1e6, "limit": limit / 1e6}
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(_("The file is larger than %(limit).1f MB.") % {"limit": limit / 1e6})
+    parsed = parse_upload(io.BytesIO(data), getattr(upload, "name", ""))
+    sha = hashlib.sha256(data).hexdigest()
+    status = UploadBatch.Status.CHECKED
+    with transaction.atomic():
+        batch = UploadBatch.objects.create(
+            program_year=program_year,
+            region=region_obj,
+            original_name=(getattr(upload, "name", "") or "upload")[:255],
+            sha256=sha,
+            status=status,
+            rows_total=parsed.total,
+            rows_refused=len({e.row for e in parsed.errors}),
+            errors=[e.as_dict() for e in parsed.errors[:5000]],
+            file_error=parsed.file_error,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if keep_file and data and not parsed.file_error:
+            batch.stored_file = _store_sheet(actor, batch, data, batch.original_name)
+            batch.save(update_fields=["stored_file"])
+        saved = False
+        if parsed.file_error:
+            batch.status = UploadBatch.Status.REFUSED
+        elif not dry_run and (not parsed.errors or accept_valid):
+            counts = _save_rows(actor, batch, parsed.rows)
+            batch.rows_new, batch.rows_changed, batch.rows_same = counts
+            batch.status = (
+                UploadBatch.Status.PARTLY_SAVED if parsed.errors else UploadBatch.Status.SAVED
+            )
+            saved = True
+        batch.save()
+        audit_record(
+            actor=actor,
+            action="proposals.upload",
+            obj=batch,
+            object_type="intake.uploadbatch",
+            after={
+                "file": batch.original_name,
+                "rows": parsed.total,
+                "refused": batch.rows_refused,
+                "new": batch.rows_new,
+                "corrected": batch.rows_changed,
+                "same": batch.rows_same,
+                "status": batch.status,
+                "dry_run": dry_run,
+            },
+        )
+    return UploadResult(batch=batch, saved=saved)
+
+
+def _store_sheet(actor, batch, data: bytes, name: str):
+    """Keep the sheet itself (not through the photo/document check: spreadsheets are allowed)."""
+    from django.core.files.base import ContentFile
+
+    from berdaya.core.models import StoredFile
+
+    stored = StoredFile(
+        original_name=name[:200],
+        content_type="application/octet-stream",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind="proposal-sheet",
+        owner_type="intake.uploadbatch",
+        owner_id=str(batch.pk),
+        region_code=batch.region_id,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    stored.file.save(name[:200], ContentFile(data), save=False)
+    stored.save()
+    return stored
+
+
+def _save_rows(
+    actor: Any, batch: UploadBatch, rows: list[tuple[int, dict]]
+) -> tuple[int, int, int]:
+    """Insert new proposals and correct changed ones, set-based; return (new, changed, same)."""
+    keys = {_key(row): (line, row) for line, row in rows}
+    existing = {
+        p.key: p
+        for p in Proposal.objects.filter(
+            program_year=batch.program_year, region=batch.region, key__in=list(keys)
+        )
+    }
+    now = timezone.now()
+    new, updates, same = [], [], 0
+    for key, (line, row) in keys.items():
+        data_hash = _data_hash(row)
+        current = existing.get(key)
+        if current is None:
+            new.append(
+                Proposal(
+                    program_year=batch.program_year,
+                    region=batch.region,
+                    key=key,
+                    row_id=row["row_id"] or f"row-{line - 1}",
+                    batch=batch,
+                    row_number=line,
+                    name_norm=normalize_name(row["name"]),
+                    data_hash=data_hash,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                    submitted_at=now,
+                    **{f: row[f] for f in PROPOSAL_FIELDS},
+                )
+            )
+        elif current.data_hash != data_hash or current.status == Proposal.Status.WITHDRAWN:
+            before = snapshot(current, PROPOSAL_FIELDS)
+            for f in PROPOSAL_FIELDS:
+                setattr(current, f, row[f])
+            current.name_norm = normalize_name(row["name"])
+            current.data_hash = data_hash
+            current.status = Proposal.Status.PROPOSED
+            current.batch = batch
+            current.row_number = line
+            updates.append((current, before))
+        else:
+            same += 1
+    Proposal.objects.bulk_create(new, batch_size=1000)
+    if updates:
+        Proposal.objects.bulk_update(
+            [p for p, _b in updates],
+            [
+                *PROPOSAL_FIELDS,
+                "name_norm",
+                "data_hash",
+                "status",
+                "batch",
+                "row_number",
+                "updated_at",
+            ],
+            batch_size=1000,
+        )
+        for proposal, before in updates:
+            b, a = changed(before, snapshot(proposal, PROPOSAL_FIELDS))
+            audit_record(
+                actor=actor,
+                action="proposal.correct",
+                obj=proposal,
+                before=b,
+                after=a,
+                note=_("Corrected by upload %(file)s") % {"file": batch.original_name},
+            )
+    ids = [p.pk for p in Proposal.objects.filter(batch=batch, key__in=[p.key for p in new])]
+    ids += [p.pk for p, _b in updates]
+    _notify(ids)
+    return len(new), len(updates), same
+
+
+def _notify(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(lambda: [hook(ids) for hook in proposals_changed_hooks])
+
+
+@transaction.atomic
+def proposal_create(
+    *, actor: Any, program_year: ProgramYear, region: Region | str, **fields: Any
+) -> Proposal:
+    """One proposal entered by form; the same rules as a row of an upload."""
+    require(actor, "proposals.submit")
+    region_obj = _check_region(actor, region)
+    cells = {
+        "NIK": fields.get("nik", ""),
+        "NO_KK": fields.get("kk", ""),
+        "NAMA": fields.get("name", ""),
+        "TEMPAT_LAHIR": fields.get("birth_place", ""),
+        "TGL_LAHIR": fields.get("birth_date"),
+        "JENIS_KELAMIN": fields.get("sex", ""),
+        "ALAMAT": fields.get("address", ""),
+        "KODE_WILAYAH": fields.get("village_code", ""),
+        "HUBUNGAN_KELUARGA": fields.get("relation", ""),
+        "PEKERJAAN": fields.get("occupation", ""),
+    }
+    row, errors = parse_proposal_row(cells, 0)
+    if errors:
+        mapping = {
+            "NIK": "nik",
+            "NO_KK": "kk",
+            "NAMA": "name",
+            "TGL_LAHIR": "birth_date",
+            "JENIS_KELAMIN": "sex",
+            "KODE_WILAYAH": "village_code",
+            "HUBUNGAN_KELUARGA": "relation",
+        }
+        raise ValidationError({mapping.get(e.field, e.field.lower()): e.message for e in errors})
+    proposal = Proposal(
+        program_year=program_year,
+        region=region_obj,
+        key=f"form:{uuid.uuid4().hex}",
+        row_id="form",
+        name_norm=normalize_name(row["name"]),
+        data_hash=_data_hash(row),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        submitted_at=timezone.now(),
+        **{f: row[f] for f in PROPOSAL_FIELDS},
+    )
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="proposal.create",
+        obj=proposal,
+        after=snapshot(proposal, PROPOSAL_FIELDS),
+    )
+    _notify([proposal.pk])
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, actor: Any, proposal: Proposal, **fields: Any) -> Proposal:
+    """Correct a proposal's data (the operator fixing what verification found)."""
+    require(actor, "proposals.submit")
+    _check_region(actor, proposal.region)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    before = snapshot(proposal, PROPOSAL_FIELDS)
+    merged = {**before, **fields}
+    cells = {
+        "NIK": merged["nik"],
+        "NO_KK": merged["kk"],
+        "NAMA": merged["name"],
+        "TEMPAT_LAHIR": merged["birth_place"],
+        "TGL_LAHIR": merged["birth_date"],
+        "JENIS_KELAMIN": merged["sex"],
+        "ALAMAT": merged["address"],
+        "KODE_WILAYAH": merged["village_code"],
+        "HUBUNGAN_KELUARGA": merged["relation"],
+        "PEKERJAAN": merged["occupation"],
+    }
+    row, errors = parse_proposal_row(cells, 0)
+    if errors:
+        raise ValidationError({e.field.lower(): e.message for e in errors})
+    for f in PROPOSAL_FIELDS:
+        setattr(proposal, f, row[f])
+    proposal.name_norm = normalize_name(row["name"])
+    proposal.data_hash = _data_hash(row)
+    proposal.save()
+    b, a = changed(before, snapshot(proposal, PROPOSAL_FIELDS))
+    if a:
+        audit_record(actor=actor, action="proposal.update", obj=proposal, before=b, after=a)
+        _notify([proposal.pk])
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: Any, proposal: Proposal, reason: str) -> Proposal:
+    require(actor, "proposals.submit")
+    _check_region(actor, proposal.region)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the proposal is withdrawn.")})
+    updated = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PROPOSED).update(
+        status=Proposal.Status.WITHDRAWN, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError(_("This proposal is no longer open."))
+    audit_record(
+        actor=actor,
+        action="proposal.withdraw",
+        obj=proposal,
+        note=reason[:500],
+        before={"status": "proposed"},
+        after={"status": "withdrawn"},
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+@transaction.atomic
+def proposal_comment(*, actor: Any, proposal: Proposal, text: str) -> ProposalComment:
+    require(actor, "proposals.comment")
+    if not actor.can_read_region(proposal.region_id):
+        raise ValidationError(_("Not your region."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("The comment is empty.")})
+    comment = ProposalComment.objects.create(proposal=proposal, author=actor, text=text[:2000])
+    audit_record(actor=actor, action="proposal.comment", obj=proposal, note=text[:500])
+    return comment
+
+
+def proposal_attach(*, actor: Any, proposal: Proposal, upload: Any, kind: str):
+    require(actor, "proposals.submit")
+    _check_region(actor, proposal.region)
+    return stored_file_save(actor=actor, upload=upload, owner=proposal, kind=kind)
