@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("berdaya.accounts.urls")),
     path("", include("berdaya.registry.urls")),
     path("wilayah/", include("berdaya.regions.urls")),
+    path("program/", include("berdaya.programs.urls")),
+    path("usulan/", include("berdaya.intake.urls")),
+    path("usulan/", include("berdaya.verification.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from berdaya.accounts.forms import PasswordForm, SignInForm, UserForm
 from berdaya.accounts.models import User
@@ -43,6 +43,7 @@ def password_change(request):
 
 
 @login_required
+@require_GET
 def profile(request):
     caps = sorted(c for c in CAPABILITIES if request.user.has_capability(c))
     return render(request, "accounts/profile.html", {"capabilities": caps})
@@ -54,6 +55,7 @@ def _managed_user(request, user_id: int) -> User:
 
 
 @login_required
+@require_GET
 def user_list(request):
     require(request.user, "users.manage")
     qs = User.objects.exclude(role=Role.SYSTEM).select_related("region").order_by("username")

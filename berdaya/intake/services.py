@@ -527,3 +527,26 @@ def proposal_attach(*, actor: Any, proposal: Proposal, upload: Any, kind: str):
     require(actor, "proposals.submit")
     _check_region(actor, proposal.region)
     return stored_file_save(actor=actor, upload=upload, owner=proposal, kind=kind)
+
+
+@transaction.atomic
+def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
+    """Save the readable rows of a checked upload from the kept file (no second upload)."""
+    require(actor, "proposals.submit")
+    _check_region(actor, batch.region)
+    batch = UploadBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != UploadBatch.Status.CHECKED or not batch.stored_file:
+        raise ValidationError(_("This upload has already been handled."))
+    with batch.stored_file.file.open("rb") as f:
+        parsed = parse_upload(io.BytesIO(f.read()), batch.original_name)
+    if parsed.file_error:
+        raise ValidationError(parsed.file_error)
+    batch.rows_new, batch.rows_changed, batch.rows_same = _save_rows(actor, batch, parsed.rows)
+    batch.status = (UploadBatch.Status.PARTLY_SAVED if parsed.errors
+                    else UploadBatch.Status.SAVED)
+    batch.save()
+    audit_record(actor=actor, action="proposals.save_readable", obj=batch,
+                 object_type="intake.uploadbatch",
+                 after={"new": batch.rows_new, "corrected": batch.rows_changed,
+                        "same": batch.rows_same, "refused": batch.rows_refused})
+    return batch

@@ -61,6 +61,7 @@ class NoiseRates:
     nik_transpose: float = 0.04  # two neighbouring digits swapped
     nik_two_digits: float = 0.02  # two digits changed
     nik_missing: float = 0.01
+    nik_other: float = 0.005  # another number altogether (a relative's NIK, a wrong card)
     name_variant: float = 0.25  # Indonesian spelling variant
     name_added: float = 0.06  # "BINTI SALEH", a title or a degree added
     name_dropped: float = 0.05  # the last name part left out
@@ -96,7 +97,11 @@ def _digit_typo(rng: random.Random, nik: str, count: int) -> str:
     for _ in range(count):
         # Clerks mistype the serial most: half of the typos land in the last four digits,
         # where the result is often a real neighbour born the same day.
-        pos = rng.randrange(len(digits) - 4, len(digits)) if rng.random() < 0.5 else rng.randrange(len(digits))
+        pos = (
+            rng.randrange(len(digits) - 4, len(digits))
+            if rng.random() < 0.5
+            else rng.randrange(len(digits))
+        )
         old = digits[pos]
         digits[pos] = rng.choice([d for d in "0123456789" if d != old])
     return "".join(digits)
@@ -120,6 +125,14 @@ def _spelling_variant(rng: random.Random, name: str) -> str:
         if token in _FIRST_NAME_FORMS and i > 0 and token not in ("MUHAMMAD", "SITI"):
             tokens[i] = rng.choice(_FIRST_NAME_FORMS[token])
             return " ".join(tokens)
+    if len(tokens) > 1 and rng.random() < 0.1:
+        # Two parts written as one ("NUR AINI" / "NURAINI").
+        i = rng.randrange(len(tokens) - 1)
+        return " ".join(tokens[:i] + [tokens[i] + tokens[i + 1]] + tokens[i + 2 :])
+    for prefix in ("NUR", "SRI", "ABDUL", "SYAM"):
+        if len(tokens) == 1 and tokens[0].startswith(prefix) and len(tokens[0]) > len(prefix) + 2:
+            if rng.random() < 0.5:
+                return f"{prefix} {tokens[0][len(prefix) :]}"
     # Old spelling or a doubled/undoubled letter in one token.
     i = rng.randrange(len(tokens))
     token = tokens[i]
@@ -182,6 +195,15 @@ def _noisy(
             nik = _digit_typo(rng, nik, 2)
         elif u < rates.nik_digit + rates.nik_transpose + rates.nik_two_digits + rates.nik_missing:
             nik = ""
+        elif (
+            u
+            < rates.nik_digit
+            + rates.nik_transpose
+            + rates.nik_two_digits
+            + rates.nik_missing
+            + rates.nik_other
+        ):
+            nik = nik[:4] + "".join(rng.choice("0123456789") for _ in range(len(nik) - 4))
 
     female = (row.get("JENIS_KELAMIN") or "").upper().startswith("P")
     name = row.get("NAMA", "") or ""
@@ -233,7 +255,10 @@ def _noisy(
     if u < rates.kk_missing:
         kk = ""
     elif u < rates.kk_missing + rates.kk_changed and kk:
-        kk = kk[:6] + f"{rng.randrange(1, 29):02d}{rng.randrange(1, 13):02d}{rng.randrange(15, 25):02d}"
+        kk = (
+            kk[:6]
+            + f"{rng.randrange(1, 29):02d}{rng.randrange(1, 13):02d}{rng.randrange(15, 25):02d}"
+        )
         kk += f"{rng.randrange(1, 30):04d}"
 
     return {

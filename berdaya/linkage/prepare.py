@@ -22,8 +22,12 @@ import pyarrow as pa
 from berdaya.linkage.names import normalize_name
 
 __all__ = [
+    "BASE_COLUMNS",
     "COLUMN_ALIASES",
+    "DERIVED_COLUMNS",
     "FEATURE_COLUMNS",
+    "derived_select",
+    "expr_on",
     "REQUIRED_COLUMNS",
     "InputError",
     "Records",
@@ -46,24 +50,53 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 # Without these a row cannot be linked at all; the others may be absent (treated as missing).
 REQUIRED_COLUMNS = ("NIK", "NAMA", "TGL_LAHIR")
 
-# The prepared table, the same for both sides, as Splink sees it.
-FEATURE_COLUMNS = (
+# The prepared columns, the same for both sides, as Splink sees them. BASE_COLUMNS are stored
+# for the whole reference; DERIVED_COLUMNS are computed only for the rows that are compared.
+BASE_COLUMNS = (
     "unique_id",  # 1-based position in the input: output keeps input order with it
     "record_id",  # the file's ID, else row-N
     "nik",  # digits only
     "name_norm",  # normalize_name(NAMA)
-    "name_tokens",  # name_norm split on spaces
-    "name_flat",  # name_norm without spaces ("NUR AINI" = "NURAINI")
     "birth_date",  # ISO YYYY-MM-DD
-    "birth_date_swapped",  # day and month exchanged, when that is a date
-    "birth_year",
-    "birth_md",  # MM-DD
     "sex",  # L or P
     "village",  # 10 digits
-    "district",  # 6 digits (village code's first 8 characters, dotted)
+    "district",  # 6 digits (the dotted village code's first 8 characters)
     "regency",  # 4 digits
     "kk",  # digits only
 )
+# Column -> DuckDB SQL over BASE_COLUMNS (translated with sqlglot for Spark).
+DERIVED_COLUMNS: dict[str, str] = {
+    "name_tokens": "string_split(name_norm, ' ')",
+    "name_flat": "replace(name_norm, ' ', '')",
+    "name_first": "split_part(name_norm, ' ', 1)",
+    "birth_date_swapped": (
+        "CASE WHEN substr(birth_date, 9, 2) <= '12' AND substr(birth_date, 9, 2) <> "
+        "substr(birth_date, 6, 2) THEN substr(birth_date, 1, 5) || substr(birth_date, 9, 2) "
+        "|| '-' || substr(birth_date, 6, 2) END"
+    ),
+    "birth_year": "CAST(substr(birth_date, 1, 4) AS INTEGER)",
+    "birth_md": "substr(birth_date, 6, 5)",
+    "nik_head": "CASE WHEN length(nik) >= 12 THEN substr(nik, 1, 12) END",
+    "nik_tail": "CASE WHEN length(nik) >= 12 THEN substr(nik, 7) END",
+}
+FEATURE_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
+
+
+def derived_select(alias: str = "") -> str:
+    """SELECT list of every feature column from a table of BASE_COLUMNS."""
+    prefix = f"{alias}." if alias else ""
+    base = [f"{prefix}{c}" for c in BASE_COLUMNS]
+    derived = [f"{expr_on(expr, prefix)} AS {name}" for name, expr in DERIVED_COLUMNS.items()]
+    return ", ".join(base + derived)
+
+
+def expr_on(expr: str, prefix: str) -> str:
+    """`expr` with base column names qualified by `prefix` (e.g. `r.`)."""
+    if not prefix:
+        return expr
+    return re.sub(
+        r"\b(" + "|".join(BASE_COLUMNS) + r")\b(?!\s*\()", lambda m: prefix + m.group(1), expr
+    )
 
 
 class InputError(ValueError):
@@ -132,7 +165,9 @@ def _records_to_arrow(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
 
     def flush() -> None:
         nonlocal buffer, size
-        arrays = [pa.array([None if v is None else str(v) for v in col], pa.string()) for col in buffer]
+        arrays = [
+            pa.array([None if v is None else str(v) for v in col], pa.string()) for col in buffer
+        ]
         batches.append(pa.RecordBatch.from_arrays(arrays, names=list(columns)))
         buffer = [[] for _ in columns]
         size = 0
@@ -176,7 +211,8 @@ def _register_source(
     else:
         raise InputError(f"{what}: unsupported input type {type(source).__name__}")
     con.register(view, source)
-    return view, [str(c) for c in source.columns]
+    names = source.column_names if isinstance(source, pa.Table) else source.columns
+    return view, [str(c) for c in names]
 
 
 def _digits(expr: str) -> str:
@@ -195,24 +231,16 @@ def _features_sql(raw: str, cols: Mapping[str, str], names: str) -> str:
     return f"""
     WITH src AS (
         SELECT rowid + 1 AS unique_id,
-               {col('ID')} AS raw_id, {_digits(col('NIK'))} AS nik, {col('NAMA')} AS raw_name,
+               {col("ID")} AS raw_id, {_digits(col("NIK"))} AS nik, {col("NAMA")} AS raw_name,
                CAST({parsed} AS DATE) AS bd, {sex} AS raw_sex, {wilayah} AS wilayah,
-               {_digits(col('NO_KK'))} AS kk
+               {_digits(col("NO_KK"))} AS kk
         FROM {raw}
     )
     SELECT src.unique_id,
            coalesce(nullif(raw_id, ''), 'row-' || src.unique_id) AS record_id,
            nik,
            nm.name_norm,
-           CASE WHEN nm.name_norm IS NOT NULL THEN string_split(nm.name_norm, ' ') END
-               AS name_tokens,
-           replace(nm.name_norm, ' ', '') AS name_flat,
            strftime(bd, '%Y-%m-%d') AS birth_date,
-           CASE WHEN day(bd) <= 12 AND day(bd) <> month(bd)
-                THEN strftime(make_date(year(bd), day(bd), month(bd)), '%Y-%m-%d') END
-               AS birth_date_swapped,
-           CAST(year(bd) AS INTEGER) AS birth_year,
-           strftime(bd, '%m-%d') AS birth_md,
            CASE WHEN raw_sex IN ('L', 'LK', 'LAKI-LAKI', 'LAKI LAKI', 'LAKI', 'PRIA', 'M') THEN 'L'
                 WHEN raw_sex IN ('P', 'PR', 'PEREMPUAN', 'WANITA', 'F', 'W') THEN 'P' END AS sex,
            CASE WHEN length(wilayah) = 10 THEN wilayah END AS village,
@@ -227,7 +255,7 @@ def _features_sql(raw: str, cols: Mapping[str, str], names: str) -> str:
 def load_features(
     con: duckdb.DuckDBPyConnection, source: Any, table: str, *, what: str = "input"
 ) -> int:
-    """Create table `table` of FEATURE_COLUMNS from `source`; return its row count.
+    """Create table `table` of BASE_COLUMNS from `source`; return its row count.
 
     Raises InputError for a missing file, an unreadable file or missing required columns.
     """
@@ -249,7 +277,10 @@ def load_features(
     raw_names = [n for (n,) in distinct]
     normalized = [normalize_name(n) or None for n in raw_names]
     mapping = pa.table(
-        {"raw_name": pa.array(raw_names, pa.string()), "name_norm": pa.array(normalized, pa.string())}
+        {
+            "raw_name": pa.array(raw_names, pa.string()),
+            "name_norm": pa.array(normalized, pa.string()),
+        }
     )
     con.register(f"{names}__arrow", mapping)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {names} AS SELECT * FROM {names}__arrow")

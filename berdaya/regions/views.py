@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from berdaya.accounts.scope import require
 from berdaya.regions.codes import normalize_code
@@ -11,6 +12,7 @@ from berdaya.regions.selectors import province_regencies, region_children
 
 
 @login_required
+@require_GET
 def region_index(request):
     """Region codes are public reference data: every signed-in user may look them up."""
     require(request.user, "regions.view")
@@ -34,6 +36,7 @@ def region_index(request):
 
 
 @login_required
+@require_GET
 def region_detail(request, region_code: str):
     require(request.user, "regions.view")
     code = normalize_code(region_code)

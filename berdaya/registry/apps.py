@@ -16,4 +16,13 @@ class RegistryConfig(AppConfig):
                 _("People"), "registry:person_index", "registry.view", order=100, prefix="/orang/"
             )
         )
+        register_nav(
+            NavItem(
+                _("Register (DTKS)"),
+                "registry:register",
+                "register.import",
+                order=400,
+                prefix="/dtks/",
+            )
+        )
         register_home_card(registry_card)

@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_RECIPIENTS_PER_REGION",
     "DEFAULT_YEAR",
     "EXCLUDED_OCCUPATIONS",
+    "PLANTED_CODES",
     "PROGRAM",
     "PROPOSALS_DIR",
     "PROPOSAL_COLUMNS",
@@ -53,9 +54,11 @@ __all__ = [
     "TRUTH_FILE",
     "age_on",
     "default_errors_per_code",
+    "files",
     "generate_all",
     "proposal_file",
     "reference_date",
+    "register_vocabulary",
     "verdict_of",
 ]
 
@@ -138,9 +141,13 @@ def proposal_file(regency: str) -> str:
     return f"{PROPOSALS_DIR}/{PROGRAM}_{regency}.csv"
 
 
+# Planted rows per code that a register of 20,000 people is sure to give.
+MIN_PER_CODE = 3
+
+
 def default_errors_per_code(proposals_per_region: int) -> int:
     """How many rows carry each planted code: about 5 for 40 proposals a region, 3 at least."""
-    return max(3, round(proposals_per_region / 8))
+    return max(MIN_PER_CODE, round(proposals_per_region / 8))
 
 
 def files() -> list[str]:
@@ -498,6 +505,12 @@ def _broken_nik(nik: str, kind: str, variant: int, rng: random.Random) -> tuple[
     return nik[:12] + "0000", "serial 0000"
 
 
+def _holds(sorted_values: np.ndarray, value: int) -> bool:
+    """Whether a sorted array of NIK or KK numbers holds `value`."""
+    i = int(np.searchsorted(sorted_values, value))
+    return i < len(sorted_values) and int(sorted_values[i]) == value
+
+
 class _Planner:
     def __init__(
         self,
@@ -618,8 +631,11 @@ class _Planner:
             "AGE_OUT_OF_RANGE",
             "NOT_HEAD_OF_FAMILY",
         ):
-            for _ in range(k - planted[code]):
-                keys = [code] + ([f"{code}+HEAD"] if code in _FALLBACK_POOLS else [])
+            for n in range(planted[code], k):
+                keys = [code]
+                if code in _FALLBACK_POOLS and n < MIN_PER_CODE:
+                    # Too few people with this code alone: a wife with it reaches the minimum.
+                    keys.append(f"{code}+HEAD")
                 for key in keys:
                     office = self._office(r for r in REGENCIES if self._available(key, r))
                     if office is not None:
@@ -777,9 +793,7 @@ class _Planner:
         def free(candidate: str) -> bool:
             if candidate[12:] == "0000" or candidate in self.used_niks:
                 return False
-            value = int(candidate)
-            i = int(np.searchsorted(self.register_niks, value))
-            return not (i < len(self.register_niks) and self.register_niks[i] == value)
+            return not _holds(self.register_niks, int(candidate))
 
         for what, options in (("two digits swapped", swaps), ("one digit wrong", subs)):
             if what == "two digits swapped" and not transpose:
@@ -798,10 +812,6 @@ class _Planner:
         day = birth.day + shift if birth.day + shift <= 28 else birth.day - shift
         return birth.replace(day=day), "another day of the month"
 
-    def _in_register(self, array: np.ndarray, value: int) -> bool:
-        i = int(np.searchsorted(array, value))
-        return i < len(array) and int(array[i]) == value
-
     def _invented(self, office: str) -> _Row:
         """A woman who meets every criterion on paper but is not in the register."""
         rng = self.rng
@@ -812,7 +822,7 @@ class _Planner:
         for attempt in range(10_000):
             serial = rng.randint(1, 60 if attempt < 100 else 9999)
             nik = make_nik(district, birth, "P", serial)
-            if nik not in self.used_niks and not self._in_register(self.register_niks, int(nik)):
+            if nik not in self.used_niks and not _holds(self.register_niks, int(nik)):
                 break
         else:  # pragma: no cover
             raise AssertionError("no free NIK for an invented person")
@@ -823,8 +833,10 @@ class _Planner:
         for _attempt in range(10_000):
             issued = issued_from + dt.timedelta(days=rng.randrange(span))
             kk = int(f"{district}{issued:%d%m%y}{rng.randint(1, 99):04d}")
-            if kk not in self.used_kks and not self._in_register(self.register_kks, kk):
+            if kk not in self.used_kks and not _holds(self.register_kks, kk):
                 break
+        else:  # pragma: no cover
+            raise AssertionError("no free KK number for an invented person")
         self.used_kks.add(kk)
         fields = {
             "NIK": nik,
@@ -1017,9 +1029,10 @@ worst effect among the codes (ineligible, then review); eligible means no code.
   18 soonest after it AGE_OUT_OF_RANGE and NOT_HEAD_OF_FAMILY (no woman head is under 20).
 - Some clean rows are written differently, which must change nothing: name in title or lower
   case or with extra spaces, birth date DD-MM-YYYY, village code without dots.
-- Every other planted row carries exactly its one code. When a small register has too few
-  women heads for DECEASED, EXCLUDED_OCCUPATION or a DESIL code, a wife with that code is
-  used (then also NOT_HEAD_OF_FAMILY).
+- Every other planted row carries exactly its one code, and a code is planted fewer times
+  than asked when the register has too few women heads who fail only that criterion. When
+  there are fewer than 3 for DECEASED, EXCLUDED_OCCUPATION or a DESIL code, wives with that
+  code (then also NOT_HEAD_OF_FAMILY) make up the 3.
 
 This run
 --------

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from berdaya.accounts.scope import require
 from berdaya.core.exports import export_response
@@ -24,6 +24,7 @@ EXPORT_LIMIT = 100_000
 
 
 @login_required
+@require_GET
 def person_index(request):
     require(request.user, "registry.view")
     regencies = province_regencies() if request.user.region_scope is None else []
@@ -83,6 +84,7 @@ def person_index(request):
 
 
 @login_required
+@require_GET
 def person_detail(request, person_id: int):
     require(request.user, "registry.view")
     person = person_get(request.user, person_id)
@@ -184,6 +186,7 @@ def person_document(request, person_id: int):
 
 
 @login_required
+@require_GET
 def household_detail(request, household_id: int):
     require(request.user, "registry.view")
     household = household_get(request.user, household_id)

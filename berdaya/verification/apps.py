@@ -7,7 +7,15 @@ class VerificationConfig(AppConfig):
     verbose_name = "Verification"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from berdaya.core.navigation import NavItem, register_home_card, register_nav
         from berdaya.intake import services as intake
+        from berdaya.verification.dashboard import changes_card
+
+        register_nav(NavItem(_("Proposals"), "verification:index", "proposals.view", order=200,
+                             prefix="/usulan/"))
+        register_home_card(changes_card)
         from berdaya.registry.register_import import register_changed
         from berdaya.verification import services
 

@@ -1,4 +1,7 @@
-"""`berdaya synth`: write a synthetic register for demos, tests and benchmarks."""
+"""`berdaya synth`: write a synthetic register, WRSE proposals and their truth.
+
+For demos, tests and benchmarks; see README.txt in the output directory for every file.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,30 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from berdaya.registry.synth import generate_register
+from berdaya.registry.synth_proposals import (
+    DEFAULT_PROPOSALS_PER_REGION,
+    DEFAULT_YEAR,
+    PROPOSALS_DIR,
+    RECIPIENTS_FILE,
+    TRUTH_FILE,
+    generate_all,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Write a realistic synthetic East Kalimantan register into --out: "
+        "Write a realistic synthetic East Kalimantan register and a WRSE programme year's "
+        "proposals with planted errors into --out: "
         "register.csv (the reference register, one row per person, in the person-file "
-        "columns ID,NIK,NO_KK,NAMA,...) and README.txt (what the files hold). "
-        "The same --seed and --people always give the same bytes."
+        "columns ID,NIK,NO_KK,NAMA,...); "
+        f"{RECIPIENTS_FILE} (past WRSE recipients, for ALREADY_RECEIVED); "
+        f"{PROPOSALS_DIR}/WRSE_<regency>.csv (one proposal file per regency/city office, "
+        f"{PROPOSALS_DIR}/WRSE_64.01.csv ... {PROPOSALS_DIR}/WRSE_64.74.csv, with errors of "
+        "every reason code planted); "
+        f"{TRUTH_FILE} (per proposal row: the true register person, the expected verdict and "
+        "reason codes); "
+        "README.txt (what the files hold, the rules and the programme year). "
+        "The same arguments always give the same bytes."
     )
     # The generator touches no database: the command works before `berdaya migrate`.
     requires_system_checks = []
@@ -29,12 +47,41 @@ class Command(BaseCommand):
         parser.add_argument(
             "--out", type=Path, required=True, help="directory to write (created if missing)"
         )
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=DEFAULT_YEAR,
+            help=f"WRSE programme year; ages are counted on 1 January (default {DEFAULT_YEAR})",
+        )
+        parser.add_argument(
+            "--proposals-per-region",
+            type=int,
+            default=DEFAULT_PROPOSALS_PER_REGION,
+            help="proposals per regency/city file, where the register has enough eligible "
+            f"women (default {DEFAULT_PROPOSALS_PER_REGION})",
+        )
+        parser.add_argument(
+            "--errors-per-code",
+            type=int,
+            default=None,
+            help="rows planted for each reason code (default: proposals per region / 8, "
+            "at least 3)",
+        )
 
     def handle(self, *args, people: int, seed: int, out: Path, **options):
         if people < 1:
             raise CommandError("--people must be at least 1", returncode=2)
         if out.exists() and not out.is_dir():
             raise CommandError(f"--out {out} exists and is not a directory", returncode=2)
+        year = options["year"]
+        per_region = options["proposals_per_region"]
+        errors = options["errors_per_code"]
+        if not 1900 < year < 2100:
+            raise CommandError("--year must be a year such as 2025", returncode=2)
+        if per_region < 1:
+            raise CommandError("--proposals-per-region must be at least 1", returncode=2)
+        if errors is not None and errors < 0:
+            raise CommandError("--errors-per-code cannot be negative", returncode=2)
 
         # A progress line only for a person at a terminal: logs and pipes get the summary.
         show_progress = sys.stderr.isatty() and options.get("verbosity", 1) > 0
@@ -45,17 +92,28 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         try:
-            summary = generate_register(
-                people, seed, out, progress=progress if show_progress else None
+            summary = generate_all(
+                people,
+                seed,
+                out,
+                year=year,
+                proposals_per_region=per_region,
+                errors_per_code=errors,
+                progress=progress if show_progress else None,
             )
         except OSError as exc:
             raise CommandError(f"cannot write to {out}: {exc}") from exc
         if show_progress:
             sys.stderr.write("\n")
         elapsed = time.perf_counter() - started
+        wrse = summary["wrse"]
+        verdicts = wrse["by_verdict"]
         self.stdout.write(
             f"{summary['people']:,} people in {summary['families']:,} families "
             f"({summary['deceased']:,} deceased, {summary['outside_province_born']:,} born "
-            f"outside the province) written to {out} in {elapsed:.1f}s: "
-            + ", ".join(summary["files"])
+            f"outside the province) and {wrse['proposals']:,} WRSE {year} proposals "
+            f"({verdicts['eligible']:,} eligible, {verdicts['review']:,} to review, "
+            f"{verdicts['ineligible']:,} ineligible; {wrse['past_recipients']:,} past "
+            f"recipients) written to {out} in {elapsed:.1f}s: register.csv, README.txt, "
+            f"{RECIPIENTS_FILE}, {PROPOSALS_DIR}/WRSE_<regency>.csv (10 files), {TRUTH_FILE}"
         )

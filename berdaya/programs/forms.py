@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from berdaya.core.forms import StyledFormMixin
+from berdaya.programs.models import Program, ProgramYear
+
+
+class ProgramForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["code", "name", "unit", "value_per_unit", "in_kind", "description", "active"]
+
+    def _post_clean(self):
+        pass  # the service validates
+
+
+class ListField(forms.CharField):
+    """A list typed one item per line (occupations) or comma-separated (programme codes)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        items = [i.strip().upper() for i in text.replace(",", "\n").splitlines()]
+        return [i for i in items if i]
+
+
+class ProgramYearForm(StyledFormMixin, forms.ModelForm):
+    excluded_occupations = ListField(
+        label=_("Excluded occupations"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, as the register writes them (PNS, TNI, POLRI...)."))
+    excluded_programs = ListField(
+        label=_("Programmes that exclude"), required=False,
+        help_text=_("Codes separated by commas, e.g. KUBE."))
+
+    class Meta:
+        model = ProgramYear
+        fields = ["value_per_unit", "sex", "age_min", "age_max", "age_reference_month",
+                  "age_reference_day", "max_decile", "head_of_family_required",
+                  "excluded_occupations", "once_in_lifetime", "excluded_programs", "group_min",
+                  "group_max", "notes"]
+
+    def _post_clean(self):
+        pass
+
+
+class NewYearForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    copy = forms.BooleanField(label=_("Copy the settings of the year before"), required=False,
+                              initial=True)
+
+
+class RecipientsForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year received"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=_("List (CSV or XLSX with NIK and NAMA)"))

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from berdaya.accounts.scope import get_scoped_or_404, require
+from berdaya.core.exports import export_response
+from berdaya.core.files import files_of
+from berdaya.core.forms import StyledFormMixin
+from berdaya.core.masking import mask_nik
+from berdaya.core.selectors import object_history
+from berdaya.intake.forms import AttachForm, CommentForm
+from berdaya.intake.selectors import (
+    current_program_year,
+    program_years,
+    proposal_get,
+    proposals_visible,
+)
+from berdaya.intake.views import regions_for
+from berdaya.linkage.names import normalize_name
+from berdaya.verification.models import Verification, VerificationRun
+from berdaya.verification.reasons import REASONS, Verdict, reason_label
+from berdaya.verification.services import verification_override, verification_run_create
+from berdaya.verification.tasks import verify_task
+
+FIELDS_SIDE_BY_SIDE = [
+    ("nik", gettext_lazy("NIK")), ("name", gettext_lazy("Name")),
+    ("birth_date", gettext_lazy("Date of birth")), ("sex", gettext_lazy("Sex")),
+    ("village_code", gettext_lazy("Village")), ("relation", gettext_lazy("Relation")),
+    ("occupation", gettext_lazy("Occupation")), ("kk", gettext_lazy("KK number")),
+]
+
+
+class OverrideForm(StyledFormMixin, forms.Form):
+    verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices)
+    reason = forms.CharField(label=gettext_lazy("Reason (kept in the audit trail)"),
+                             min_length=10, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@login_required
+@require_GET
+def proposal_index(request):
+    require(request.user, "proposals.view")
+    py = current_program_year(request)
+    qs = proposals_visible(request.user).select_related("verification")
+    region = request.GET.get("region", "")
+    verdict = request.GET.get("verdict", "")
+    reason = request.GET.get("reason", "")
+    q = (request.GET.get("q") or "").strip()
+    summary = []
+    if py is not None:
+        qs = qs.filter(program_year=py)
+        summary = list(
+            qs.filter(status="proposed").values("region_id", "region__name").annotate(
+                total=Count("id"),
+                eligible=Count("id", filter=Q(verification__verdict="eligible")),
+                ineligible=Count("id", filter=Q(verification__verdict="ineligible")),
+                review=Count("id", filter=Q(verification__verdict="review")),
+                pending=Count("id", filter=Q(verification__isnull=True)
+                              | Q(verification__stale=True)),
+            ).order_by("region_id"))
+    else:
+        qs = qs.none()
+    if region:
+        qs = qs.filter(region_id=region)
+    if verdict == "pending":
+        qs = qs.filter(Q(verification__isnull=True) | Q(verification__stale=True))
+    elif verdict:
+        qs = qs.filter(verification__verdict=verdict)
+    if reason in REASONS:
+        # Reasons are a JSON list; a text match on the code is portable across databases.
+        qs = qs.filter(verification__reasons__icontains=f'"{reason}"')
+    if q:
+        digits = q.replace(" ", "")
+        qs = qs.filter(nik__startswith=digits) if digits.isdigit() else qs.filter(
+            name_norm__contains=normalize_name(q))
+    qs = qs.order_by("region_id", "submitted_at", "row_number", "pk")
+    if request.GET.get("format") == "xlsx":
+        require(request.user, "proposals.view")
+        return _export(request, py, qs)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    last_run = None
+    if py is not None:
+        last_run = VerificationRun.objects.filter(program_year=py).order_by("-created_at").first()
+    return render(request, "verification/proposal_list.html", {
+        "py": py, "years": program_years(), "page": page, "summary": summary,
+        "regions": regions_for(request.user), "region": region, "verdict": verdict,
+        "reason": reason, "q": q, "verdicts": Verdict.choices,
+        "reason_codes": sorted(REASONS), "last_run": last_run,
+        "can_submit": request.user.has_capability("proposals.submit"),
+        "can_verify": request.user.has_capability("proposals.verify"),
+    })
+
+
+def _export(request, py, qs):
+    rows = []
+    for p in qs.select_related("verification__register_record"):
+        v = getattr(p, "verification", None)
+        rows.append([
+            p.row_id, mask_nik(p.nik), p.name, p.birth_date.isoformat(), p.sex,
+            p.village_code, p.region_id,
+            v.verdict if v else "", ";".join(sorted(v.reasons)) if v else "",
+            "; ".join(reason_label(r) for r in sorted(v.reasons)) if v else "",
+            "1" if v and v.overridden else "0", str(p.uid),
+        ])
+    return export_response(
+        user=request.user, name=f"verdicts-{py.program.code}-{py.year}" if py else "verdicts",
+        headers=["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "WILAYAH",
+                 "PUTUSAN", "KODE_ALASAN", "ALASAN", "DIUBAH_VERIFIKATOR", "UID"],
+        rows=rows, filters={k: v for k, v in request.GET.items() if k != "format"})
+
+
+@login_required
+@require_GET
+def proposal_detail(request, uid):
+    require(request.user, "proposals.view")
+    proposal = proposal_get(request.user, uid)
+    v = Verification.objects.select_related("register_record", "overridden_by",
+                                            "verified_by").filter(proposal=proposal).first()
+    record = v.register_record if v else None
+    revealed = request.user.has_capability("nik.reveal")
+    comparison = []
+    for name, label in FIELDS_SIDE_BY_SIDE:
+        mine = getattr(proposal, name)
+        theirs = getattr(record, name) if record else None
+        if name in ("nik", "kk") and not revealed:
+            mine, theirs = mask_nik(mine), mask_nik(theirs) if theirs else theirs
+        state = ""
+        if record is not None:
+            state = (v.evidence or {}).get("village" if name == "village_code" else name, "")
+            if not state:
+                state = "agree" if getattr(proposal, name) == getattr(record, name) else \
+                    "disagree"
+        comparison.append({"label": label, "proposal": mine, "register": theirs,
+                           "state": state})
+    register_extra = []
+    if record is not None:
+        register_extra = [
+            (_("Welfare decile"), record.decile if record.decile is not None else "—"),
+            (_("Life status"), record.life_status or "—"),
+            (_("Disability"), _("yes") if record.disability else _("no")),
+            (_("Extreme poverty (P3KE)"), _("yes") if record.extreme_poverty else _("no")),
+            (_("In the latest extract"), _("yes") if record.present else _("no")),
+        ]
+    return render(request, "verification/proposal_detail.html", {
+        "proposal": proposal, "v": v, "record": record, "comparison": comparison,
+        "register_extra": register_extra,
+        "reasons": [(code, reason_label(code), REASONS[code][0]) for code in
+                    (v.reasons if v else [])],
+        "documents": files_of(proposal), "comments": proposal.comments.select_related("author"),
+        "history": object_history("intake.proposal", proposal.pk),
+        "override_form": OverrideForm(initial={"version": v.version if v else 0,
+                                               "verdict": v.verdict if v else ""}),
+        "comment_form": CommentForm(), "attach_form": AttachForm(),
+        "can_verify": request.user.has_capability("proposals.verify"),
+        "can_submit": request.user.has_capability("proposals.submit"),
+        "can_comment": request.user.has_capability("proposals.comment"),
+    })
+
+
+@login_required
+@require_POST
+def proposal_override(request, uid):
+    require(request.user, "proposals.verify")
+    proposal = proposal_get(request.user, uid)
+    v = Verification.objects.select_related("proposal").filter(proposal=proposal).first()
+    form = OverrideForm(request.POST)
+    if v is None:
+        messages.error(request, _("This proposal has not been verified yet."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose a verdict and write the reason (at least 10 "
+                                  "characters)."))
+    else:
+        try:
+            verification_override(actor=request.user, verification=v,
+                                  verdict=form.cleaned_data["verdict"],
+                                  reason=form.cleaned_data["reason"],
+                                  expected_version=form.cleaned_data["version"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Verdict changed; the computed verdict is kept beside "
+                                        "it."))
+    return redirect("verification:proposal", uid=proposal.uid)
+
+
+@login_required
+@require_POST
+def run_start(request):
+    require(request.user, "proposals.verify")
+    py = current_program_year(request)
+    if py is None:
+        messages.error(request, _("Choose a programme year first."))
+        return redirect("verification:index")
+    try:
+        run = verification_run_create(actor=request.user, program_year=py,
+                                      region=request.POST.get("region", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("verification:index")
+    verify_task.enqueue(run.pk, request.user.pk)
+    return redirect("verification:run", run_id=run.pk)
+
+
+@login_required
+@require_GET
+def run_detail(request, run_id: int):
+    require(request.user, "proposals.verify")
+    run = get_scoped_or_404(VerificationRun.objects.select_related("program_year__program"),
+                            request.user, pk=run_id)
+    template = "verification/_run_status.html" if request.headers.get("HX-Request") else \
+        "verification/run.html"
+    return render(request, template, {"run": run})
