@@ -1,7 +1,8 @@
 """Finding each proposal's person in the national register.
 
-First an exact NIK pass in SQL, accepted only when the name agrees too (a typo in a NIK's last
-digits often lands on a real neighbour born the same day, of the same sex and district). The
+First an exact NIK pass in SQL, accepted only when the name agrees too (the engine's own
+`names_agree`, so both passes judge names alike): a typo in a NIK's last
+digits often lands on a real neighbour born the same day, of the same sex and district. The
 rest go to the probabilistic linkage engine (berdaya.linkage) against the register rows that
 share a birth date (also with day and month swapped) or a normalised name with them.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
 
+from berdaya.linkage.engine import names_agree
 from berdaya.registry.models import RegisterRecord
 
 NAME_AGREES = 0.90  # Jaro-Winkler on normalised names for the exact-NIK pass
@@ -112,9 +114,9 @@ def exact_nik_pass(proposals: list[Any]) -> tuple[dict[int, Link], dict[int, dic
     for p in proposals:
         best, best_key = None, None
         for r in by_nik.get(p.nik, ()):
-            sim = name_similarity(p.name_norm, r["name_norm"])
-            if sim < NAME_AGREES:
+            if not names_agree(p.name_norm, r["name_norm"]):
                 continue
+            sim = name_similarity(p.name_norm, r["name_norm"])
             key = (sim, r["birth_date"] == p.birth_date, -r["id"])
             if best_key is None or key > best_key:
                 best, best_key = r, key
