@@ -24,11 +24,14 @@ def pytest_collection_modifyitems(config, items):
     """
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
     no_browser = os.environ.get("BERDAYA_BROWSER", "1") == "0"
+    no_spark = os.environ.get("BERDAYA_SPARK", "1") == "0"
     keep, drop = [], []
     for item in items:
         if item.get_closest_marker("postgres") and not on_postgres:
             drop.append(item)
         elif item.get_closest_marker("browser") and no_browser:
+            drop.append(item)
+        elif item.get_closest_marker("spark") and no_spark:
             drop.append(item)
         else:
             keep.append(item)
@@ -116,6 +119,41 @@ def person_factory(users):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+# Playwright's sync API runs an event loop; the live server's database is used from this thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
 
 
 def pytest_configure(config):

@@ -2,46 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.conftest import BALIKPAPAN_VILLAGE, PASSWORD
+from tests.conftest import BALIKPAPAN_VILLAGE, PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
-# Playwright's sync API runs an event loop; the live server's database is used from this thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
 
 def nav_labels(page):
     return [t.strip() for t in page.locator("#nav .navbar-nav.me-auto .nav-link").all_inner_texts()]
@@ -61,12 +26,13 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 
 # What each role finds in its menu; anything else in the menu is a failure.
 MENUS = {
-    "admin": ["Beranda", "Penduduk", "Wilayah", "Jejak audit", "Pengguna"],
-    "verifier": ["Beranda", "Penduduk", "Wilayah"],
-    "head": ["Beranda", "Penduduk", "Wilayah", "Jejak audit"],
-    "op_smd": ["Beranda", "Penduduk", "Wilayah"],
-    "facilitator": ["Beranda", "Penduduk", "Wilayah"],
-    "viewer": ["Beranda", "Penduduk", "Wilayah", "Jejak audit"],
+    "admin": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah", "Jejak audit",
+              "Pengguna"],
+    "verifier": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
+    "head": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
+    "op_smd": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
+    "facilitator": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
+    "viewer": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
     "partner": ["Beranda", "Wilayah"],
 }
 

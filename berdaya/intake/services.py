@@ -395,8 +395,9 @@ def _save_rows(
 
 
 def _notify(ids: list[int]) -> None:
-    if ids:
-        transaction.on_commit(lambda: [hook(ids) for hook in proposals_changed_hooks])
+    # In the same transaction as the change: a proposal is never changed without being marked.
+    for hook in proposals_changed_hooks:
+        hook(ids)
 
 
 @transaction.atomic

@@ -172,7 +172,7 @@ def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any)
     if a:
         audit_record(actor=actor, action="programyear.update", obj=program_year, before=b, after=a)
         # New criteria: the year's proposals are verified again.
-        transaction.on_commit(lambda: _recipients_changed(program_year.program))
+        _recipients_changed(program_year.program)
     return program_year
 
 
@@ -247,7 +247,7 @@ def recipients_import(
             obj=program,
             after={"file": file_name, "rows": len(rows), "added": added, "year": year},
         )
-        transaction.on_commit(lambda: _recipients_changed(program))
+        _recipients_changed(program)
     return {"rows": len(rows), "added": added}
 
 

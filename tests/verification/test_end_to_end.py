@@ -33,6 +33,8 @@ def test_every_planted_error_is_caught(users, synth_dir, tmp_path, capsys):
         "--year", str(YEAR - 1))
     # Offices upload in regency-code order, as the truth's duplicates assume.
     for path in sorted((synth_dir / "proposals").glob("WRSE_*.csv")):
+        if len(path.read_text(encoding="utf-8").splitlines()) < 2:
+            continue  # a small region with no candidate this year: an empty file is refused
         region = path.stem.split("_", 1)[1]
         run("import-proposals", str(path), "--program", "WRSE", "--year", str(YEAR),
             "--region", region)
