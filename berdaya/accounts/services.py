@@ -73,6 +73,7 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     require(actor, "users.manage")
     if user.role == Role.SYSTEM:
         raise ValidationError(_("The system account cannot be changed."))
+    user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)

@@ -74,6 +74,7 @@ def program_create(*, actor: Any, **fields: Any) -> Program:
 @transaction.atomic
 def program_update(*, actor: Any, program: Program, **fields: Any) -> Program:
     require(actor, "programs.manage")
+    program = Program.objects.select_for_update().get(pk=program.pk)
     before = snapshot(program, PROGRAM_FIELDS)
     fields.pop("code", None)  # the code is the programme's key in files and commands
     for name, value in fields.items():
@@ -161,6 +162,8 @@ def program_year_copy(*, actor: Any, program: Program, year: int) -> ProgramYear
 @transaction.atomic
 def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any) -> ProgramYear:
     require(actor, "programs.manage")
+    # Work on the stored row: a refused change must not linger in the caller's object.
+    program_year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
     before = program_year.criteria()
     for name, value in fields.items():
         if name in CRITERIA_FIELDS or name == "notes":
