@@ -28,6 +28,9 @@ DEMO_USERS = [
 ]
 
 
+DEMO_YEAR = 2025
+
+
 class Command(BaseCommand):
     help = "Load the demo users and a synthetic register (safe to run again)."
 
@@ -38,6 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         signins = self._users()
         self._people(options["people"], options["seed"])
+        self._proposals()
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (also in var/demo_signins.json):")
         for username, role, password in signins:
@@ -85,15 +89,15 @@ class Command(BaseCommand):
         from berdaya.accounts.services import system_user
         from berdaya.registry.models import Person, Source
         from berdaya.registry.services import people_load
-        from berdaya.registry.synth import generate_register
+        from berdaya.registry.synth_proposals import generate_all
 
         if Person.objects.filter(source=Source.DEMO).count() >= people:
             self.stdout.write("Demo people already loaded.")
             return
         out = Path(settings.VAR_DIR) / "demo"
         register = out / "register.csv"
-        if not register.exists():
-            generate_register(people, seed, out)
+        if not (out / "truth_WRSE.csv").exists():
+            generate_all(people, seed, out, year=DEMO_YEAR)
         with open(register, encoding="utf-8", newline="") as f:
             n = people_load(
                 actor=system_user(),
@@ -102,3 +106,40 @@ class Command(BaseCommand):
                 note=f"berdaya demo --people {people} --seed {seed}",
             )
         self.stdout.write(f"Demo register: {n} people loaded.")
+
+    def _proposals(self) -> None:
+        """The register, past recipients and this year's WRSE proposals, verified."""
+        from berdaya.accounts.models import User
+        from berdaya.accounts.services import system_user
+        from berdaya.intake.models import Proposal
+        from berdaya.intake.services import proposals_upload
+        from berdaya.programs.services import program_by_code, program_year_for, recipients_import
+        from berdaya.registry.models import RegisterRecord
+        from berdaya.registry.register_import import register_import_create, register_import_run
+        from berdaya.verification.services import verify
+
+        out = Path(settings.VAR_DIR) / "demo"
+        actor = system_user()
+        if not RegisterRecord.objects.exists():
+            run = register_import_create(actor=actor, path=str(out / "register.csv"),
+                                         file_name="DTKS-Kaltim-demo.csv")
+            run = register_import_run(run.pk)
+            self.stdout.write(f"Demo national register: {run.inserted} rows.")
+        py, _notice = program_year_for(actor=actor, program="WRSE", year=DEMO_YEAR)
+        if Proposal.objects.filter(program_year=py).exists():
+            return
+        with open(out / "recipients_WRSE.csv", "rb") as f:
+            recipients_import(actor=actor, program=program_by_code("WRSE"),
+                              year=DEMO_YEAR - 1, fileobj=f, file_name="recipients_WRSE.csv")
+        operators = {u.region_id: u for u in User.objects.filter(role="operator")}
+        for path in sorted((out / "proposals").glob("WRSE_*.csv")):
+            data = path.read_bytes()
+            if data.count(b"\n") < 2:
+                continue
+            region = path.stem.split("_", 1)[1]
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            proposals_upload(actor=operators.get(region, actor), program_year=py,
+                             region=region, upload=SimpleUploadedFile(path.name, data))
+        run = verify(actor=User.objects.get(username="verifikator"), program_year=py)
+        self.stdout.write(f"Demo WRSE {DEMO_YEAR}: {run.total} proposals verified.")
