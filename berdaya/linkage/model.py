@@ -40,9 +40,10 @@ EVIDENCE: dict[str, dict[str, Evidence]] = {
     "nik": {
         "missing": "missing",
         "exact": "agree",
+        "only the serial differs": "partial",
         "one digit or two swapped": "partial",
         "two digits": "partial",
-        "near, where birth dates differ": "disagree",
+        "near, where other fields differ": "disagree",
         "different": "disagree",
     },
     "name": {
@@ -83,9 +84,12 @@ EVIDENCE: dict[str, dict[str, Evidence]] = {
 }
 
 
-# The NIKs' date digits (DDMMYY, day + 40 for women) are equal, or the records' birth dates.
-_NIK_DATE_CONSISTENT = (
-    "substr(nik_l, 7, 6) = substr(nik_r, 7, 6) OR birth_date_l = birth_date_r"
+# A NIK embeds the issuing district (6 digits) and the birth date (DDMMYY, day + 40 for
+# women). A near NIK is evidence of a typo only where those parts agree, or where the records'
+# own districts and birth dates agree; otherwise it merely repeats their difference.
+_NIK_CONSISTENT = (
+    "(substr(nik_l, 7, 6) = substr(nik_r, 7, 6) OR birth_date_l = birth_date_r) "
+    "AND (substr(nik_l, 1, 6) = substr(nik_r, 1, 6) OR district_l = district_r)"
 )
 
 
@@ -95,6 +99,25 @@ def _null(column: str) -> cll.ComparisonLevelCreator:
 
 def _else() -> cll.ComparisonLevelCreator:
     return cll.ElseLevel().configure(label_for_charts="different")
+
+
+# Levels that neither support nor oppose a match: after training their m is set to their u
+# (Bayes factor 1). Fixing them during EM instead leaves Splink's other m values untrained.
+NEUTRAL_LEVELS = frozenset({"only the serial differs", "near, where other fields differ"})
+
+
+def _neutral(sql: str, label: str) -> cll.ComparisonLevelCreator:
+    assert label in NEUTRAL_LEVELS
+    return _custom(sql, label)
+
+
+def neutralise(model: dict[str, Any]) -> dict[str, Any]:
+    """Set m = u on NEUTRAL_LEVELS of a model dict, in place; return it."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") in NEUTRAL_LEVELS and level.get("u_probability"):
+                level["m_probability"] = level["u_probability"]
+    return model
 
 
 def _custom(sql: str, label: str) -> cll.ComparisonLevelCreator:
@@ -112,27 +135,18 @@ def comparisons() -> list[cl.CustomComparison]:
                 _null("nik"),
                 cll.ExactMatchLevel("nik").configure(label_for_charts="exact"),
                 # A typo must still find the true person (verification then flags
-                # NIK_MISMATCH), so near NIKs are levels of their own. But a NIK embeds the
-                # birth date: two people born days apart in one district have NIKs a digit
-                # apart. A near NIK is evidence only when the difference is not just the
-                # birth dates' difference again (date digits equal, or birth dates equal).
+                # NIK_MISMATCH), so near NIKs are levels of their own. Two people born the
+                # same day in one district have NIKs that differ only in the serial: given
+                # the birth date, sex and district (counted by their own comparisons) that
+                # is what a neighbour's NIK looks like, so it is neutral.
+                _neutral("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", "only the serial differs"),
                 _custom(
-                    f"damerau_levenshtein(nik_l, nik_r) <= 1 AND ({_NIK_DATE_CONSISTENT})",
+                    f"damerau_levenshtein(nik_l, nik_r) <= 1 AND {_NIK_CONSISTENT}",
                     "one digit or two swapped",
                 ),
-                _custom(
-                    f"levenshtein(nik_l, nik_r) <= 2 AND ({_NIK_DATE_CONSISTENT})",
-                    "two digits",
-                ),
-                # Near only because the birth dates differ: that is counted by the birth date
-                # comparison, so this level is neutral (m = u, fixed).
-                _custom("levenshtein(nik_l, nik_r) <= 2", "near, where birth dates differ")
-                .configure(
-                    m_probability=0.01,
-                    u_probability=0.01,
-                    fix_m_probability=True,
-                    fix_u_probability=True,
-                ),
+                _custom(f"levenshtein(nik_l, nik_r) <= 2 AND {_NIK_CONSISTENT}", "two digits"),
+                # Near only where the birth dates or districts differ: already counted there.
+                _neutral("levenshtein(nik_l, nik_r) <= 2", "near, where other fields differ"),
                 _else(),
             ],
         ),
@@ -145,14 +159,14 @@ def comparisons() -> list[cl.CustomComparison]:
                 cll.ExactMatchLevel("name_flat").configure(
                     label_for_charts="same letters, spacing differs"
                 ),
-                cll.JaroWinklerLevel("name_norm", 0.95).configure(
+                cll.JaroWinklerLevel("name_core", 0.95).configure(
                     label_for_charts="jaro-winkler >= 0.95"
                 ),
                 # "SITI AMINAH" and "SITI AMINAH BINTI SALEH": a part added or dropped.
                 cll.ArraySubsetLevel("name_tokens").configure(
                     label_for_charts="one name contains the other"
                 ),
-                cll.JaroWinklerLevel("name_norm", 0.88).configure(
+                cll.JaroWinklerLevel("name_core", 0.88).configure(
                     label_for_charts="jaro-winkler >= 0.88"
                 ),
                 # Typos and the old J for Y that normalisation leaves ("JOSEF" / "YOSEF"),
@@ -297,6 +311,7 @@ def settings_for(
     creator = settings_creator(
         probability_two_random_records_match=probability_two_random_records_match
     )
+    model = neutralise(json.loads(json.dumps(model)))
     trained = {c["output_column_name"]: c["comparison_levels"] for c in model["comparisons"]}
     for comparison in creator.comparisons:
         name = comparison.create_output_column_name()
@@ -310,7 +325,8 @@ def settings_for(
                 raise ValueError(f"linkage model does not fit the code: {name} level {label}")
             if not saved.get("is_null_level"):
                 level.configure(
-                    m_probability=saved["m_probability"], u_probability=saved["u_probability"]
+                    m_probability=saved.get("m_probability"),
+                    u_probability=saved.get("u_probability"),
                 )
         comparison._comparison_levels = levels
     return creator

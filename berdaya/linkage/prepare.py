@@ -65,9 +65,13 @@ BASE_COLUMNS = (
     "kk",  # digits only
 )
 # Column -> DuckDB SQL over BASE_COLUMNS (translated with sqlglot for Spark).
+# The name without a patronymic ("AMINAH BINTI SALEH" -> "AMINAH"): proposals add or drop
+# "bin"/"binti" and the father's name freely, so the fuzzy name levels compare the core.
+_NAME_CORE = "regexp_replace(name_norm, ' (BIN|BINTI) .*$', '')"
 DERIVED_COLUMNS: dict[str, str] = {
-    "name_tokens": "string_split(name_norm, ' ')",
-    "name_flat": "replace(name_norm, ' ', '')",
+    "name_core": _NAME_CORE,
+    "name_tokens": f"string_split({_NAME_CORE}, ' ')",
+    "name_flat": f"replace({_NAME_CORE}, ' ', '')",
     "name_first": "split_part(name_norm, ' ', 1)",
     "birth_date_swapped": (
         "CASE WHEN substr(birth_date, 9, 2) <= '12' AND substr(birth_date, 9, 2) <> "

@@ -132,6 +132,10 @@ def train(
             )
         linker.misc.save_model_to_json(str(out_path), overwrite=True)
         con.close()
+        out_path.write_text(
+            json.dumps(linkage_model.neutralise(json.loads(out_path.read_text("utf-8"))), indent=2),
+            encoding="utf-8",
+        )
 
         # Report: the engine with the new model on the same candidates.
         ref_csv = Path(temp_dir) / "reference.csv"
@@ -164,7 +168,7 @@ def _annotate(
     path: Path, register: Path, candidates: int, absent_share: float, seed: int, scores: dict
 ) -> None:
     """Record how the model was trained inside its JSON (Splink ignores unknown keys)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = linkage_model.neutralise(json.loads(path.read_text(encoding="utf-8")))
     data["berdaya_training"] = {
         "register": register.name,
         "candidates": candidates,

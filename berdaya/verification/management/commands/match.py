@@ -24,7 +24,8 @@ class Command(BaseCommand):
         "candidate_id,reference_id,score,decision,reasons. "
         "First an exact NIK confirmed by the name is a match; otherwise the shipped Splink "
         f"model scores the pairs: decision 'match' when the probability is at least "
-        f"{MATCH_THRESHOLD} and the names do not disagree, 'possible' from "
+        f"{MATCH_THRESHOLD} and the names do not disagree (or NIK and KK both agree), "
+        "'possible' from "
         f"{POSSIBLE_THRESHOLD}, else 'none'. Only 'match' is a link. reasons gives, for the "
         "pair, nik, name, birth_date, sex, village and kk as agree, partial, disagree or "
         "missing. Needs no database. Exit status: 0 done, 2 usage (a missing file, a file "
@@ -38,9 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("reference", type=Path, help="reference register (CSV)")
         parser.add_argument("candidates", type=Path, help="candidates to link (CSV)")
         parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
-        parser.add_argument(
-            "--threads", type=int, default=2, help="DuckDB threads (default 2)"
-        )
+        parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
         parser.add_argument(
             "--memory-mb",
             type=int,
@@ -89,8 +88,13 @@ class Command(BaseCommand):
             writer.writerow(OUTPUT_COLUMNS)
             for r in results:
                 writer.writerow(
-                    (r.candidate_id, r.reference_id or "", f"{r.score:.6f}", r.decision,
-                     r.reasons_text)
+                    (
+                        r.candidate_id,
+                        r.reference_id or "",
+                        f"{r.score:.6f}",
+                        r.decision,
+                        r.reasons_text,
+                    )
                 )
         counts = {d: sum(1 for r in results if r.decision == d) for d in ("match", "possible")}
         counts["none"] = len(results) - counts["match"] - counts["possible"]
