@@ -28,9 +28,9 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 MENUS = {
     "admin": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah", "Jejak audit",
               "Pengguna"],
-    "verifier": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
+    "verifier": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah"],
     "head": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
-    "op_smd": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
+    "op_smd": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah"],
     "facilitator": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
     "viewer": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
     "partner": ["Beranda", "Wilayah"],

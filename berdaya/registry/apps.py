@@ -19,8 +19,8 @@ class RegistryConfig(AppConfig):
         register_nav(
             NavItem(
                 _("Register (DTKS)"),
-                "registry:register",
-                "register.import",
+                "registry:register_search",
+                "register.view",
                 order=400,
                 prefix="/dtks/",
             )

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from berdaya.accounts.scope import require
+from berdaya.accounts.scope import require, scoped
 from berdaya.core.audit import audit_record
 from berdaya.core.forms import StyledFormMixin
+from berdaya.linkage.names import normalize_name
 from berdaya.registry.columns import CellError
 from berdaya.registry.models import RegisterImport, RegisterRecord
 from berdaya.registry.register_import import register_import_create
@@ -34,6 +35,29 @@ class RegisterUploadForm(StyledFormMixin, forms.Form):
     region = forms.CharField(
         label=gettext_lazy("Only this regency/city (optional)"), required=False, max_length=13
     )
+
+
+SEARCH_LIMIT = 50
+
+
+@login_required
+@require_GET
+def register_search(request):
+    """Look a person up in the register before proposing them (within the user's region)."""
+    require(request.user, "register.view")
+    q = (request.GET.get("q") or "").strip()
+    results = []
+    if q:
+        qs = scoped(RegisterRecord.objects.all(), request.user)
+        digits = q.replace(" ", "")
+        if digits.isdigit():
+            qs = qs.filter(nik__startswith=digits) if len(digits) >= 6 else qs.none()
+        else:
+            qs = qs.filter(name_norm__contains=normalize_name(q))
+        results = list(qs.order_by("-present", "name_norm", "pk")[:SEARCH_LIMIT])
+    return render(request, "registry/register_search.html", {
+        "q": q, "results": results, "limit": SEARCH_LIMIT,
+        "can_import": request.user.has_capability("register.import")})
 
 
 @login_required

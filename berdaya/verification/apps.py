@@ -9,13 +9,21 @@ class VerificationConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from berdaya.core.navigation import NavItem, register_home_card, register_nav
+        from berdaya.core.navigation import (
+            NavItem,
+            register_home_card,
+            register_nav,
+            register_person_panel,
+        )
         from berdaya.intake import services as intake
         from berdaya.verification.dashboard import changes_card
 
         register_nav(NavItem(_("Proposals"), "verification:index", "proposals.view", order=200,
                              prefix="/usulan/"))
         register_home_card(changes_card)
+        from berdaya.verification.panels import proposals_panel
+
+        register_person_panel(proposals_panel)
         from berdaya.registry.register_import import register_changed
         from berdaya.verification import services
 

@@ -9,7 +9,6 @@ import pytest
 
 from berdaya.registry.synth import COLUMNS, generate_register
 
-
 # Two neighbours: born the same day, same sex and district, NIKs one serial apart. A typo in
 # the last digit of Aminah's NIK gives Rahmah's.
 AMINAH = {

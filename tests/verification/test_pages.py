@@ -66,16 +66,16 @@ def test_register_page_loads_an_extract_in_the_background(client, users, tmp_pat
     data = ("ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n"
             f"R1,{PEOPLE[0]['NIK']},SITI,1985-03-12,P,64.72.01.1001\n"
             "R2,6472015203850009,ANI,31-02-1990,P,64.72.01.1001\n")
-    response = client.post("/dtks/", {"file": SimpleUploadedFile("dtks.csv", data.encode())})
+    response = client.post("/dtks/muat/", {"file": SimpleUploadedFile("dtks.csv", data.encode())})
     assert response.status_code == 302
     run = RegisterImport.objects.get()
     assert run.status == "done" and run.inserted == 1 and run.rows_refused == 1
     page = client.get(response["Location"]).content.decode()
     assert "import-counts" in page
-    report = client.get(f"/dtks/{run.pk}/ditolak/")
+    report = client.get(f"/dtks/muat/{run.pk}/ditolak/")
     assert "TGL_LAHIR" in report.content.decode("utf-8-sig")
     client.force_login(users["verifier"])
-    assert client.get("/dtks/").status_code == 403
+    assert client.get("/dtks/muat/").status_code == 403
 
 
 def test_verify_button_runs_in_the_background(client, users, tmp_path):
@@ -90,3 +90,26 @@ def test_verify_button_runs_in_the_background(client, users, tmp_path):
 
     ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert ws["H2"].value == "ineligible" and ws["I2"].value == "DESIL_ABOVE_LIMIT"
+
+
+def test_register_search_is_scoped_and_masked(client, users, tmp_path):
+    load_register(users, tmp_path, PEOPLE)
+    client.force_login(users["op_smd"])
+    page = client.get("/dtks/?q=masitah").content.decode()
+    assert "MASITAH" not in page  # she lives in Balikpapan
+    page = client.get("/dtks/?q=siti aminah").content.decode()
+    assert "SITI AMINAH" in page and PEOPLE[0]["NIK"] not in page
+    page = client.get(f"/dtks/?q={PEOPLE[0]['NIK'][:8]}").content.decode()
+    assert "SITI AMINAH" in page
+    client.force_login(users["verifier"])
+    assert "MASITAH" in client.get("/dtks/?q=masitah").content.decode()
+    client.force_login(users["head"])
+    assert client.get("/dtks/?q=siti").status_code == 403
+
+
+def test_person_page_lists_the_persons_proposals(client, users, tmp_path, person_factory):
+    py, p = setup(users, tmp_path)
+    person = person_factory(nik=p.nik, name="Jubaidah")
+    client.force_login(users["op_smd"])
+    page = client.get(f"/orang/{person.pk}/").content.decode()
+    assert "person-proposals" in page and str(p.uid) in page
