@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from berdaya.accounts.scope import get_scoped_or_404, require
+from berdaya.core.audit import audit_record
 from berdaya.core.exports import export_response
 from berdaya.core.files import files_of
 from berdaya.core.forms import StyledFormMixin
@@ -129,6 +130,9 @@ def proposal_detail(request, uid):
                                             "verified_by").filter(proposal=proposal).first()
     record = v.register_record if v else None
     revealed = request.user.has_capability("nik.reveal")
+    if revealed:
+        # Verifiers compare NIKs digit by digit; opening a full record is always logged.
+        audit_record(actor=request.user, action="proposal.view_full", obj=proposal)
     comparison = []
     for name, label in FIELDS_SIDE_BY_SIDE:
         mine = getattr(proposal, name)

@@ -7,6 +7,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from berdaya.core.audit import audit_record
+from berdaya.core.models import AuditEvent
 from berdaya.intake.models import ProposalComment
 from berdaya.programs.services import program_year_for
 from berdaya.registry.models import RegisterImport
@@ -28,9 +29,13 @@ def test_review_page_shows_register_beside_proposal_with_masked_nik(client, user
     assert "DESIL_ABOVE_LIMIT" in page and "comparison" in page
     assert p.nik not in page and p.masked_nik in page
     assert "override-form" not in page  # the head of office reads, never sets verdicts
+    assert not AuditEvent.objects.filter(action="proposal.view_full").exists()
     client.force_login(users["verifier"])
     page = client.get(f"/usulan/{p.uid}/").content.decode()
     assert "override-form" in page and p.nik in page
+    # Opening a full record is logged.
+    event = AuditEvent.objects.get(action="proposal.view_full")
+    assert event.actor == users["verifier"] and event.object_id == str(p.pk)
 
 
 def test_comment_thread_and_documents(client, users, tmp_path):
