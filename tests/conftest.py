@@ -42,12 +42,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def regions(db):
-    """The region table, loaded by migration; reloaded if a transactional test flushed it."""
+    """Reference data loaded by migrations (regions, the seed programmes), reloaded when a
+    transactional test (the browser tests' live server) flushed the database."""
+    from berdaya.programs.defaults import SEED_PROGRAMS
+    from berdaya.programs.models import Program
     from berdaya.regions.models import Region
     from berdaya.regions.services import regions_sync
 
     if not Region.objects.filter(code=SAMARINDA_VILLAGE).exists():
         regions_sync()
+    for spec in SEED_PROGRAMS:
+        Program.objects.get_or_create(code=spec["code"], defaults={**spec, "in_kind": True})
 
 
 def _make_user(username, role, region=None, agency=""):

@@ -58,8 +58,69 @@ class UploadBatch(models.Model):
         return self.region_id
 
 
+class Role(models.TextChoices):
+    """A member's place on a group's board (KUBE: Permensos 2/2019)."""
+
+    CHAIR = "KETUA", _("Chair")
+    SECRETARY = "SEKRETARIS", _("Secretary")
+    TREASURER = "BENDAHARA", _("Treasurer")
+    MEMBER = "ANGGOTA", _("Member")
+
+
+BOARD = (Role.CHAIR, Role.SECRETARY, Role.TREASURER)
+
+
+class ProposalGroup(models.Model):
+    """A group proposed for a group programme (KUBE); its members are proposals."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uid = models.UUIDField(_("system id"), default=uuid.uuid4, unique=True, editable=False)
+    program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT,
+                                     related_name="groups", verbose_name=_("programme year"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("proposing region"))
+    # The group's name as written in the file (KELOMPOK), upper-case: its key within a region.
+    key = models.CharField(max_length=150)
+    name = models.CharField(_("group name"), max_length=150)
+    business_type = models.CharField(_("business type"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PROPOSED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("sent"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    region_scope_field = "region"
+
+    class Meta:
+        ordering = ["region_id", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program_year", "region", "key"],
+                                    name="proposalgroup_unique_key"),
+        ]
+        verbose_name = _("proposed group")
+        verbose_name_plural = _("proposed groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_repr(self) -> str:
+        return f"{self.program_year} {self.region_id} {self.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_id
+
+
 class Proposal(models.Model):
-    """A candidate proposed by a regency/city office for a programme year."""
+    """A candidate proposed by a regency/city office for a programme year.
+
+    For a group programme each member is a proposal of its group, with a role on the board.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -94,6 +155,10 @@ class Proposal(models.Model):
     relation = models.CharField(_("relation to head of family"), max_length=30, blank=True)
     occupation = models.CharField(_("occupation"), max_length=80, blank=True)
     data_hash = models.CharField(max_length=32)
+    group = models.ForeignKey(ProposalGroup, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="members", verbose_name=_("group"))
+    role = models.CharField(_("role in the group"), max_length=12, choices=Role.choices,
+                            blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )

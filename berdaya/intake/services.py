@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record, changed, snapshot
 from berdaya.core.files import stored_file_save
-from berdaya.intake.models import Proposal, ProposalComment, UploadBatch
+from berdaya.intake.models import (
+    BOARD,
+    Proposal,
+    ProposalComment,
+    ProposalGroup,
+    Role,
+    UploadBatch,
+)
 from berdaya.linkage.names import normalize_name
 from berdaya.programs.models import ProgramYear
 from berdaya.regions.codes import normalize_code
@@ -43,6 +50,8 @@ from berdaya.registry.columns import (
 )
 
 MAX_ROWS = 20_000
+ROLE_VALUES = {r.value: r.value for r in Role}
+GROUP_COLUMNS = ("KELOMPOK", "JABATAN", "JENIS_USAHA")
 REQUIRED_COLUMNS = ("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH")
 PROPOSAL_FIELDS = [
     "nik",
@@ -78,7 +87,9 @@ class ParsedUpload:
     file_error: str = ""
 
 
-def parse_proposal_row(cells: dict[str, Any], line: int) -> tuple[dict | None, list[RowError]]:
+def parse_proposal_row(
+    cells: dict[str, Any], line: int, *, group: bool = False
+) -> tuple[dict | None, list[RowError]]:
     """A row as proposal fields, or the reasons it cannot be read (row, field, message)."""
     errors: list[RowError] = []
 
@@ -125,6 +136,17 @@ def parse_proposal_row(cells: dict[str, Any], line: int) -> tuple[dict | None, l
                 % {"value": raw_code or "-"},
             )
         )
+    group_name = business = role = ""
+    if group:
+        group_name = read_text(cells.get("KELOMPOK"))[:150]
+        business = read_text(cells.get("JENIS_USAHA"))[:100]
+        if not group_name:
+            errors.append(RowError(line, "KELOMPOK", _("KELOMPOK (the group's name) is empty.")))
+        role = read("JABATAN", lambda: read_choice(cells.get("JABATAN"), ROLE_VALUES,
+                                                     "JABATAN")) or ""
+        if not role and not any(e.field == "JABATAN" for e in errors):
+            errors.append(RowError(line, "JABATAN", _("JABATAN is empty: write KETUA, "
+                                                      "SEKRETARIS, BENDAHARA or ANGGOTA.")))
     if errors:
         return None, errors
     return {
@@ -139,10 +161,15 @@ def parse_proposal_row(cells: dict[str, Any], line: int) -> tuple[dict | None, l
         "village_code": code,
         "relation": relation,
         "occupation": read_text(cells.get("PEKERJAAN")).upper()[:80],
+        "group_name": group_name,
+        "group_key": group_name.upper(),
+        "business_type": business,
+        "role": role,
     }, []
 
 
-def parse_upload(fileobj, name: str = "") -> ParsedUpload:
+def parse_upload(fileobj, name: str = "", *, group: bool = False) -> ParsedUpload:
+    """Every row of a file read as a proposal (or refused); `group` for group programmes."""
     out = ParsedUpload()
     try:
         sheet = open_sheet(fileobj, name)
@@ -150,7 +177,8 @@ def parse_upload(fileobj, name: str = "") -> ParsedUpload:
         out.file_error = str(exc)
         return out
     mapped, _unknown = map_headers(sheet.headers)
-    missing = [c for c in REQUIRED_COLUMNS if c not in mapped]
+    required = REQUIRED_COLUMNS + (GROUP_COLUMNS if group else ())
+    missing = [c for c in required if c not in mapped]
     if missing:
         out.file_error = _(
             "Required columns missing: %(cols)s. Download the template to see the column names."
@@ -165,7 +193,7 @@ def parse_upload(fileobj, name: str = "") -> ParsedUpload:
             ) % {"n": MAX_ROWS}
             return out
         record = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
-        row, errors = parse_proposal_row(record, line)
+        row, errors = parse_proposal_row(record, line, group=group)
         if row and row["row_id"]:
             first = ids_seen.setdefault(row["row_id"], line)
             if first != line:
@@ -184,11 +212,39 @@ def parse_upload(fileobj, name: str = "") -> ParsedUpload:
             out.rows.append((line, row))
     if out.total == 0:
         out.file_error = _("The file has column names but no rows.")
+    if group:
+        _check_boards(out)
     return out
 
 
+def _check_boards(out: ParsedUpload) -> None:
+    """A group has one chair, one secretary and one treasurer; otherwise its rows are refused:
+    the group cannot be read as a proposal."""
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    for line, row in out.rows:
+        groups.setdefault(row["group_key"], []).append((line, row))
+    bad_lines: set[int] = set()
+    for rows in groups.values():
+        name = rows[0][1]["group_name"]
+        for role in BOARD:
+            count = sum(1 for _line, r in rows if r["role"] == role)
+            if count == 1:
+                continue
+            message = (
+                _("Group %(group)s has no %(role)s.") if count == 0
+                else _("Group %(group)s has %(n)s rows with %(role)s; it needs exactly one.")
+            ) % {"group": name, "role": role.value, "n": count}
+            for line, _row in rows:
+                out.errors.append(RowError(line, "JABATAN", message))
+                bad_lines.add(line)
+    if bad_lines:
+        out.rows = [(line, row) for line, row in out.rows if line not in bad_lines]
+        out.errors.sort(key=lambda e: (e.row, e.field))
+
+
 def _data_hash(row: dict[str, Any]) -> str:
-    text = "\x1f".join(str(row.get(f, "")) for f in PROPOSAL_FIELDS)
+    fields = [*PROPOSAL_FIELDS, "group_key", "role", "business_type"]
+    text = "\x1f".join(str(row.get(f, "")) for f in fields)
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -248,7 +304,8 @@ def proposals_upload(
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(_("The file is larger than %(limit).1f MB.") % {"limit": limit / 1e6})
-    parsed = parse_upload(io.BytesIO(data), getattr(upload, "name", ""))
+    parsed = parse_upload(io.BytesIO(data), getattr(upload, "name", ""),
+                          group=program_year.program.unit == "group")
     sha = hashlib.sha256(data).hexdigest()
     status = UploadBatch.Status.CHECKED
     with transaction.atomic():
@@ -331,10 +388,12 @@ def _save_rows(
         )
     }
     now = timezone.now()
+    groups = _groups_for(actor, batch, [row for _line, row in rows], now)
     new, updates, same = [], [], 0
     for key, (line, row) in keys.items():
         data_hash = _data_hash(row)
         current = existing.get(key)
+        group = groups.get(row.get("group_key", ""))
         if current is None:
             new.append(
                 Proposal(
@@ -348,6 +407,8 @@ def _save_rows(
                     data_hash=data_hash,
                     created_by=actor if getattr(actor, "pk", None) else None,
                     submitted_at=now,
+                    group=group,
+                    role=row.get("role", ""),
                     **{f: row[f] for f in PROPOSAL_FIELDS},
                 )
             )
@@ -355,6 +416,8 @@ def _save_rows(
             before = snapshot(current, PROPOSAL_FIELDS)
             for f in PROPOSAL_FIELDS:
                 setattr(current, f, row[f])
+            current.group = group
+            current.role = row.get("role", "")
             current.name_norm = normalize_name(row["name"])
             current.data_hash = data_hash
             current.status = Proposal.Status.PROPOSED
@@ -374,6 +437,8 @@ def _save_rows(
                 "status",
                 "batch",
                 "row_number",
+                "group",
+                "role",
                 "updated_at",
             ],
             batch_size=1000,
@@ -392,6 +457,36 @@ def _save_rows(
     ids += [p.pk for p, _b in updates]
     _notify(ids)
     return len(new), len(updates), same
+
+
+def _groups_for(actor: Any, batch: UploadBatch, rows: list[dict], now) -> dict[str, Any]:
+    """The groups named in the rows, created the first time they are sent."""
+    wanted: dict[str, dict] = {}
+    for row in rows:
+        if row.get("group_key"):
+            wanted.setdefault(row["group_key"], row)
+    if not wanted:
+        return {}
+    found = {
+        g.key: g for g in ProposalGroup.objects.filter(
+            program_year=batch.program_year, region=batch.region, key__in=list(wanted))
+    }
+    for key, row in wanted.items():
+        group = found.get(key)
+        if group is None:
+            found[key] = ProposalGroup.objects.create(
+                program_year=batch.program_year, region=batch.region, key=key,
+                name=row["group_name"], business_type=row["business_type"],
+                created_by=actor if getattr(actor, "pk", None) else None, submitted_at=now)
+            audit_record(actor=actor, action="group.create", obj=found[key],
+                         after={"name": row["group_name"], "business": row["business_type"]})
+        elif group.status == ProposalGroup.Status.WITHDRAWN or (
+            row["business_type"] and group.business_type != row["business_type"]
+        ):
+            group.status = ProposalGroup.Status.PROPOSED
+            group.business_type = row["business_type"] or group.business_type
+            group.save(update_fields=["status", "business_type", "updated_at"])
+    return found
 
 
 def _notify(ids: list[int]) -> None:
@@ -539,7 +634,8 @@ def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
     if batch.status != UploadBatch.Status.CHECKED or not batch.stored_file:
         raise ValidationError(_("This upload has already been handled."))
     with batch.stored_file.file.open("rb") as f:
-        parsed = parse_upload(io.BytesIO(f.read()), batch.original_name)
+        parsed = parse_upload(io.BytesIO(f.read()), batch.original_name,
+                              group=batch.program_year.program.unit == "group")
     if parsed.file_error:
         raise ValidationError(parsed.file_error)
     batch.rows_new, batch.rows_changed, batch.rows_same = _save_rows(actor, batch, parsed.rows)

@@ -75,23 +75,34 @@ def received_niks(program_year: ProgramYear, niks: set[str]) -> set[str]:
     return found
 
 
-def _duplicates(program_year: ProgramYear, links: dict[int, Link]) -> set[int]:
-    """Proposals whose person was already proposed earlier this programme year, by anyone."""
+def _duplicates(program_year: ProgramYear, links: dict[int, Link]) -> tuple[set[int], set[int]]:
+    """Proposals whose person was already proposed earlier this programme year, by anyone.
+
+    Returns (duplicates, in another group): for a group programme, the same person in an
+    earlier proposed group is MEMBER_IN_OTHER_GROUP; twice in the same group (or without
+    groups), DUPLICATE_IN_BATCH. "Earlier" is by upload time, then row order.
+    """
     rows = (
         Proposal.objects.filter(program_year=program_year, status=Proposal.Status.PROPOSED)
+        .exclude(group__status="withdrawn")
         .order_by("submitted_at", "row_number", "pk")
-        .values_list("pk", "nik", "verification__register_record_id")
+        .values_list("pk", "nik", "verification__register_record_id", "group_id")
     )
-    seen: set[tuple[str, Any]] = set()
+    first_group: dict[tuple[str, Any], Any] = {}
     dup: set[int] = set()
-    for pk, nik, register_id in rows:
+    other: set[int] = set()
+    for pk, nik, register_id, group_id in rows:
         link = links.get(pk)
         rid = link.register_id if link is not None else register_id
         key = ("r", rid) if rid else ("n", nik)
-        if key in seen:
-            dup.add(pk)
-        seen.add(key)
-    return dup
+        if key in first_group:
+            if group_id is not None and first_group[key] != group_id:
+                other.add(pk)
+            else:
+                dup.add(pk)
+        else:
+            first_group[key] = group_id
+    return dup, other
 
 
 def verification_run_create(
@@ -144,7 +155,7 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
     )
     # Links of the proposals to verify now; others keep theirs for the duplicate check.
     links, rows = link_proposals(todo)
-    dup = _duplicates(program_year, links)
+    dup, other_group = _duplicates(program_year, links)
     # Proposals whose duplicate flag is now wrong join the run (another one came or went).
     todo_ids = {p.pk for p in todo}
     flipped = [
@@ -153,6 +164,7 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
         .exclude(proposal_id__in=todo_ids)
         .only("proposal_id", "reasons")
         if ("DUPLICATE_IN_BATCH" in v.reasons) != (v.proposal_id in dup)
+        or ("MEMBER_IN_OTHER_GROUP" in v.reasons) != (v.proposal_id in other_group)
     ]
     if flipped:
         extra = list(Proposal.objects.filter(pk__in=flipped).select_related("verification"))
@@ -198,6 +210,8 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
                     already_received=got,
                     duplicate=p.pk in dup,
                 )
+                if p.pk in other_group:
+                    reasons = sorted([*reasons, "MEMBER_IN_OTHER_GROUP"])
                 computed = verdict_for(reasons)
                 v = existing.get(p.pk)
                 if v is None:
@@ -271,6 +285,9 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
         VerificationRun.objects.filter(pk=run.pk).update(done=run.done)
         if progress:
             progress(run)
+    group_counts = verify_groups(actor=actor, program_year=program_year)
+    if group_counts:
+        counts = {**counts, "groups": group_counts}
     VerificationRun.objects.filter(pk=run.pk).update(
         status=VerificationRun.Status.DONE,
         counts=counts,
@@ -391,10 +408,20 @@ def verdict_rows(program_year: ProgramYear, user: Any, region: str = "") -> Any:
     qs = scoped(Proposal.objects.filter(program_year=program_year), user)
     if region:
         qs = qs.filter(region_id=normalize_code(region))
-    qs = qs.select_related("verification", "verification__register_record")
+    qs = qs.select_related("verification", "verification__register_record",
+                           "group__verification")
+    grouped = program_year.program.unit == "group"
     out = []
     for p in qs:
         v = getattr(p, "verification", None)
+        row = {}
+        if grouped:
+            gv = getattr(p.group, "verification", None) if p.group_id else None
+            row = {
+                "group_id": p.group.name if p.group_id else "",
+                "group_verdict": gv.verdict if gv and gv.verified_at else "",
+                "group_reasons": ";".join(sorted(gv.reasons)) if gv and gv.verified_at else "",
+            }
         out.append(
             {
                 "proposal_id": p.row_id,
@@ -405,6 +432,7 @@ def verdict_rows(program_year: ProgramYear, user: Any, region: str = "") -> Any:
                 "region": p.region_id,
                 "uid": str(p.uid),
                 "overridden": "1" if v and v.overridden else "0",
+                **row,
             }
         )
     out.sort(key=lambda r: (r["region"], r["proposal_id"]))
@@ -422,3 +450,107 @@ def reverify_stale(*, actor: Any) -> int:
         run = verify(actor=actor, program_year=program_year)
         total += run.total
     return total
+
+
+# At the group level a member in another group makes the group need review, not fail.
+GROUP_EFFECT = {"MEMBER_IN_OTHER_GROUP": Verdict.REVIEW.value}
+
+
+def group_verdict(reasons: list[str], member_verdicts: list[str]) -> str:
+    """The worst effect of the group's own reasons; at least review if a member is not
+    eligible (the operator can replace the member)."""
+    effects = {GROUP_EFFECT.get(r) or verdict_for([r]) for r in reasons}
+    if Verdict.INELIGIBLE.value in effects:
+        return Verdict.INELIGIBLE.value
+    if Verdict.REVIEW.value in effects or any(
+        v != Verdict.ELIGIBLE.value for v in member_verdicts
+    ):
+        return Verdict.REVIEW.value
+    return Verdict.ELIGIBLE.value
+
+
+def _member_village(member: Proposal) -> str:
+    v = getattr(member, "verification", None)
+    if v is not None and v.register_record is not None:
+        return v.register_record.village_code or ""
+    return member.village_code or ""
+
+
+@transaction.atomic
+def verify_groups(*, actor: Any, program_year: ProgramYear) -> dict[str, int]:
+    """Verify every proposed group of a group programme year from its members' verdicts:
+    GROUP_SIZE (all proposed members count), GROUP_VILLAGES (register villages),
+    MEMBER_IN_OTHER_GROUP. A group with a member not yet verified waits for the next run."""
+    from collections import defaultdict
+
+    from berdaya.intake.models import ProposalGroup
+    from berdaya.verification.models import GroupVerification
+
+    if program_year.program.unit != "group":
+        return {}
+    groups = list(
+        ProposalGroup.objects.filter(
+            program_year=program_year, status=ProposalGroup.Status.PROPOSED
+        )
+    )
+    members = defaultdict(list)
+    for m in Proposal.objects.filter(
+        group__in=groups, status=Proposal.Status.PROPOSED
+    ).select_related("verification__register_record"):
+        members[m.group_id].append(m)
+    existing = {g.group_id: g for g in GroupVerification.objects.filter(group__in=groups)}
+    now = timezone.now()
+    counts = {Verdict.ELIGIBLE.value: 0, Verdict.INELIGIBLE.value: 0, Verdict.REVIEW.value: 0}
+    changes = []
+    for group in groups:
+        ms = members.get(group.pk, [])
+        verifs = [getattr(m, "verification", None) for m in ms]
+        if not ms or any(v is None or v.stale or not v.verified_at for v in verifs):
+            continue
+        reasons = []
+        n = len(ms)
+        if (program_year.group_min and n < program_year.group_min) or (
+            program_year.group_max and n > program_year.group_max
+        ):
+            reasons.append("GROUP_SIZE")
+        villages = {code for code in map(_member_village, ms) if code.count(".") == 3}
+        if len(villages) > 1:
+            reasons.append("GROUP_VILLAGES")
+        if any("MEMBER_IN_OTHER_GROUP" in v.reasons for v in verifs):
+            reasons.append("MEMBER_IN_OTHER_GROUP")
+        reasons.sort()
+        computed = group_verdict(reasons, [v.verdict for v in verifs])
+        gv = existing.get(group.pk) or GroupVerification(group=group)
+        before = (gv.verdict, list(gv.reasons or []))
+        gv.reasons, gv.members, gv.computed_verdict = reasons, n, computed
+        if not gv.overridden:
+            gv.verdict = computed
+        gv.verified_at = now
+        gv.version = (gv.version or 0) + 1
+        gv.save()
+        counts[gv.verdict] += 1
+        if before != (gv.verdict, reasons):
+            changes.append((group, before, (gv.verdict, reasons)))
+    if changes:
+        event = audit_record(
+            actor=actor,
+            action="verification.groups",
+            object_type="programs.programyear",
+            object_id=str(program_year.pk),
+            object_repr=str(program_year),
+            after={"groups": len(groups), "changed": len(changes)},
+        )
+        AuditChange.objects.bulk_create(
+            [
+                AuditChange(
+                    event=event,
+                    object_id=str(g.pk),
+                    change="group_verdict",
+                    before={"verdict": b[0], "reasons": b[1]},
+                    after={"verdict": a[0], "reasons": a[1]},
+                )
+                for g, b, a in changes
+            ],
+            batch_size=1000,
+        )
+    return counts

@@ -20,6 +20,10 @@ COLUMNS = [
 ]
 
 
+# For a group programme (KUBE), one row per member with its group's verdict repeated.
+GROUP_COLUMNS = ["group_id", "group_verdict", "group_reasons"]
+
+
 class Command(BerdayaCommand):
     help = (
         "Write the verdicts of a programme year as UTF-8 CSV, one row per proposal, "
@@ -36,7 +40,9 @@ class Command(BerdayaCommand):
         program_year = self.program_year(options["program"], options["year"])
         rows = verdict_rows(program_year, self.actor, options["region"])
         with open(options["out"], "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+            grouped = program_year.program.unit == "group"
+            columns = COLUMNS + GROUP_COLUMNS if grouped else COLUMNS
+            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         audit_record(
