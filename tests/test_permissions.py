@@ -79,11 +79,18 @@ def world(users, person_factory):
             upload=SimpleUploadedFile("u.csv", csv.encode())).batch
         runs[key] = verification_run_create(actor=users["admin"], program_year=py,
                                             region=region)
+    from berdaya.intake.services import group_create
+
+    kube, _notice = program_year_for(actor=users["admin"], program="KUBE", year=2025)
+    groups = {key: group_create(actor=users["admin"], program_year=kube, region=region,
+                                name=f"KUBE {key}")
+              for key, region in (("own", "64.72"), ("other", "64.71"))}
     register_file = settings.VAR_DIR / "test-register.csv"
     register_file.write_text("NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n", "utf-8")
     run = register_import_create(actor=users["admin"], path=str(register_file))
     return {
         "uid": {k: p.uid for k, p in proposals.items()},
+        "group_uid": {k: g.uid for k, g in groups.items()},
         "batch_id": {k: b.pk for k, b in batches.items()},
         "run_id": {k: r.pk for k, r in runs.items()},
         "import_id": {"own": run.pk, "other": run.pk},
@@ -118,7 +125,7 @@ def test_every_route_every_role(client, users, world, capsys):
     problems = []
     for name, pattern, converters in routes():
         region_scoped = bool(set(converters) & {"person_id", "household_id", "file_id", "uid",
-                                                 "batch_id", "run_id"})
+                                                 "batch_id", "run_id", "group_uid"})
         for side in ("own", "other") if converters else ("own",):
             url = build_url(pattern, converters, world, side)
             for role in roles:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.forms import StyledFormMixin
+from berdaya.intake.models import Role
 from berdaya.registry.models import Relation, Sex
 
 
@@ -65,3 +66,24 @@ class AttachForm(StyledFormMixin, forms.Form):
              ("sktm", _("Letter of poverty (SKTM)")), ("other", _("Other"))]
     kind = forms.ChoiceField(label=_("Document"), choices=KINDS)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class GroupForm(StyledFormMixin, forms.Form):
+    py = forms.ChoiceField(label=_("Programme year"))
+    region = forms.ChoiceField(label=_("Proposing region"))
+    name = forms.CharField(label=_("Group name"), max_length=150)
+    business_type = forms.CharField(label=_("Business type"), max_length=100, required=False,
+                                    help_text=_("e.g. grocery stall, sewing, fishing"))
+
+    def __init__(self, *args, program_years=(), regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["py"].choices = [(py.pk, str(py)) for py in program_years]
+        self.fields["region"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+
+
+class MemberForm(ProposalForm):
+    role = forms.ChoiceField(label=_("Role in the group"), choices=Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["editing"] = True
+        super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from berdaya.accounts.scope import get_scoped_or_404, scoped
-from berdaya.intake.models import Proposal, UploadBatch
+from berdaya.intake.models import Proposal, ProposalGroup, UploadBatch
 from berdaya.programs.models import ProgramYear
 
 
@@ -15,7 +15,8 @@ def proposals_visible(user: Any) -> QuerySet[Proposal]:
 
 def proposal_get(user: Any, uid: Any) -> Proposal:
     return get_scoped_or_404(
-        Proposal.objects.select_related("program_year__program", "region", "batch"), user,
+        Proposal.objects.select_related("program_year__program", "region", "batch", "group"),
+        user,
         uid=uid)
 
 
@@ -46,3 +47,8 @@ def current_program_year(request: Any) -> ProgramYear | None:
     if chosen:
         request.session["py"] = chosen.pk
     return chosen
+
+
+def group_get(user: Any, uid: Any) -> ProposalGroup:
+    return get_scoped_or_404(
+        ProposalGroup.objects.select_related("program_year__program", "region"), user, uid=uid)

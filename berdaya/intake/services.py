@@ -497,11 +497,31 @@ def _notify(ids: list[int]) -> None:
 
 @transaction.atomic
 def proposal_create(
-    *, actor: Any, program_year: ProgramYear, region: Region | str, **fields: Any
+    *,
+    actor: Any,
+    program_year: ProgramYear,
+    region: Region | str,
+    group: ProposalGroup | None = None,
+    role: str = "",
+    **fields: Any,
 ) -> Proposal:
-    """One proposal entered by form; the same rules as a row of an upload."""
+    """One proposal entered by form; the same rules as a row of an upload. For a group
+    programme, a member of `group` with a `role`."""
     require(actor, "proposals.submit")
     region_obj = _check_region(actor, region)
+    grouped = program_year.program.unit == "group"
+    if grouped != (group is not None):
+        raise ValidationError(_("In a group programme every proposal is a member of a group; "
+                                "elsewhere none is."))
+    if group is not None:
+        if group.region_id != region_obj.code or group.program_year_id != program_year.pk:
+            raise ValidationError(_("The group belongs to another region or programme year."))
+        if role not in Role.values:
+            raise ValidationError({"role": _("Choose the member's role.")})
+        if role in BOARD and group.members.filter(status=Proposal.Status.PROPOSED,
+                                                  role=role).exists():
+            raise ValidationError({"role": _("The group already has a %(role)s.")
+                                   % {"role": role}})
     cells = {
         "NIK": fields.get("nik", ""),
         "NO_KK": fields.get("kk", ""),
@@ -535,6 +555,8 @@ def proposal_create(
         data_hash=_data_hash(row),
         created_by=actor if getattr(actor, "pk", None) else None,
         submitted_at=timezone.now(),
+        group=group,
+        role=role,
         **{f: row[f] for f in PROPOSAL_FIELDS},
     )
     proposal.save()
@@ -647,3 +669,33 @@ def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
                  after={"new": batch.rows_new, "corrected": batch.rows_changed,
                         "same": batch.rows_same, "refused": batch.rows_refused})
     return batch
+
+
+@transaction.atomic
+def group_create(*, actor: Any, program_year: ProgramYear, region: Region | str, name: str,
+                 business_type: str = "") -> ProposalGroup:
+    """A group proposed by form; its members are added one by one."""
+    require(actor, "proposals.submit")
+    region_obj = _check_region(actor, region)
+    if program_year.program.unit != "group":
+        raise ValidationError(_("%(py)s is not a group programme.") % {"py": program_year})
+    name = " ".join((name or "").split())[:150]
+    if not name:
+        raise ValidationError({"name": _("Write the group's name.")})
+    if ProposalGroup.objects.filter(program_year=program_year, region=region_obj,
+                                    key=name.upper()).exists():
+        raise ValidationError({"name": _("A group with this name is already proposed.")})
+    group = ProposalGroup.objects.create(
+        program_year=program_year, region=region_obj, key=name.upper(), name=name,
+        business_type=(business_type or "")[:100],
+        created_by=actor if getattr(actor, "pk", None) else None, submitted_at=timezone.now())
+    audit_record(actor=actor, action="group.create", obj=group,
+                 after={"name": name, "business": business_type})
+    return group
+
+
+def board_missing(group: ProposalGroup) -> list[str]:
+    """The board roles the group has not filled yet."""
+    held = set(group.members.filter(status=Proposal.Status.PROPOSED)
+               .values_list("role", flat=True))
+    return [r.value for r in BOARD if r.value not in held]

@@ -11,10 +11,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record
 from berdaya.core.forms import apply_errors
-from berdaya.intake.forms import AttachForm, CommentForm, ProposalForm, UploadForm, WithdrawForm
-from berdaya.intake.selectors import batch_get, batches_visible, program_years, proposal_get
+from berdaya.intake.forms import (
+    AttachForm,
+    CommentForm,
+    GroupForm,
+    MemberForm,
+    ProposalForm,
+    UploadForm,
+    WithdrawForm,
+)
+from berdaya.intake.selectors import (
+    batch_get,
+    batches_visible,
+    group_get,
+    program_years,
+    proposal_get,
+)
 from berdaya.intake.services import (
     batch_save_readable,
+    group_create,
     proposal_attach,
     proposal_comment,
     proposal_create,
@@ -222,3 +237,48 @@ def proposal_withdraw_view(request, uid):
     else:
         messages.success(request, _("Proposal withdrawn."))
     return redirect("verification:proposal", uid=proposal.uid)
+
+
+def group_programme_years():
+    return [py for py in program_years() if py.program.unit == "group"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_new(request):
+    require(request.user, "proposals.submit")
+    form = GroupForm(request.POST or None, program_years=group_programme_years(),
+                     regions=regions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            group = group_create(actor=request.user, program_year=_program_year(data["py"]),
+                                 region=data["region"], name=data["name"],
+                                 business_type=data["business_type"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Group %(name)s created: now add its members.")
+                             % {"name": group.name})
+            return redirect("verification:group", uid=group.uid)
+    return render(request, "intake/group_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_member_add(request, group_uid):
+    require(request.user, "proposals.submit")
+    group = group_get(request.user, group_uid)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        role = data.pop("role")
+        try:
+            member = proposal_create(actor=request.user, program_year=group.program_year,
+                                     region=group.region, group=group, role=role, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the group.") % {"name": member.name})
+            return redirect("verification:group", uid=group.uid)
+    return render(request, "intake/member_form.html", {"form": form, "group": group})

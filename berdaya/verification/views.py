@@ -53,7 +53,7 @@ class OverrideForm(StyledFormMixin, forms.Form):
 def proposal_index(request):
     require(request.user, "proposals.view")
     py = current_program_year(request)
-    qs = proposals_visible(request.user).select_related("verification")
+    qs = proposals_visible(request.user).select_related("verification", "group")
     region = request.GET.get("region", "")
     verdict = request.GET.get("verdict", "")
     reason = request.GET.get("reason", "")
@@ -225,3 +225,26 @@ def run_detail(request, run_id: int):
     template = "verification/_run_status.html" if request.headers.get("HX-Request") else \
         "verification/run.html"
     return render(request, template, {"run": run})
+
+
+@login_required
+@require_GET
+def group_detail(request, uid):
+    """A proposed group: its members and their verdicts, and the group's own verdict."""
+    from berdaya.intake.selectors import group_get
+    from berdaya.intake.services import board_missing
+    from berdaya.verification.models import GroupVerification
+
+    require(request.user, "proposals.view")
+    group = group_get(request.user, uid)
+    members = list(group.members.select_related("verification").order_by("status", "pk"))
+    role_order = {"KETUA": 0, "SEKRETARIS": 1, "BENDAHARA": 2, "ANGGOTA": 3}
+    members.sort(key=lambda m: (m.status != "proposed", role_order.get(m.role, 9), m.pk))
+    gv = GroupVerification.objects.filter(group=group).first()
+    return render(request, "verification/group_detail.html", {
+        "group": group, "members": members, "gv": gv,
+        "gv_reasons": [(c, reason_label(c)) for c in (gv.reasons if gv else [])],
+        "missing_board": board_missing(group),
+        "active_count": sum(1 for m in members if m.status == "proposed"),
+        "can_submit": request.user.has_capability("proposals.submit"),
+    })
