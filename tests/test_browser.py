@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BALIKPAPAN_VILLAGE, PASSWORD, sign_in
+from tests.conftest import BALIKPAPAN_VILLAGE, sign_in
 
 pytestmark = pytest.mark.browser
 
