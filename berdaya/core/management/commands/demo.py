@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -29,6 +30,7 @@ DEMO_USERS = [
 
 
 DEMO_YEAR = 2025
+DEMO_PROGRAMS = ("WRSE", "KUBE")
 
 
 class Command(BaseCommand):
@@ -125,21 +127,26 @@ class Command(BaseCommand):
                                          file_name="DTKS-Kaltim-demo.csv")
             run = register_import_run(run.pk)
             self.stdout.write(f"Demo national register: {run.inserted} rows.")
-        py, _notice = program_year_for(actor=actor, program="WRSE", year=DEMO_YEAR)
-        if Proposal.objects.filter(program_year=py).exists():
-            return
-        with open(out / "recipients_WRSE.csv", "rb") as f:
-            recipients_import(actor=actor, program=program_by_code("WRSE"),
-                              year=DEMO_YEAR - 1, fileobj=f, file_name="recipients_WRSE.csv")
         operators = {u.region_id: u for u in User.objects.filter(role="operator")}
-        for path in sorted((out / "proposals").glob("WRSE_*.csv")):
-            data = path.read_bytes()
-            if data.count(b"\n") < 2:
+        verifier = User.objects.get(username="verifikator")
+        for code in DEMO_PROGRAMS:
+            files = sorted((out / "proposals").glob(f"{code}_*.csv"))
+            if not files:
                 continue
-            region = path.stem.split("_", 1)[1]
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            proposals_upload(actor=operators.get(region, actor), program_year=py,
-                             region=region, upload=SimpleUploadedFile(path.name, data))
-        run = verify(actor=User.objects.get(username="verifikator"), program_year=py)
-        self.stdout.write(f"Demo WRSE {DEMO_YEAR}: {run.total} proposals verified.")
+            py, _notice = program_year_for(actor=actor, program=code, year=DEMO_YEAR)
+            if Proposal.objects.filter(program_year=py).exists():
+                continue
+            recipients = out / f"recipients_{code}.csv"
+            if recipients.exists():
+                with open(recipients, "rb") as f:
+                    recipients_import(actor=actor, program=program_by_code(code),
+                                      year=DEMO_YEAR - 1, fileobj=f, file_name=recipients.name)
+            for path in files:
+                data = path.read_bytes()
+                if data.count(b"\n") < 2:
+                    continue
+                region = path.stem.split("_", 1)[1]
+                proposals_upload(actor=operators.get(region, actor), program_year=py,
+                                 region=region, upload=SimpleUploadedFile(path.name, data))
+            run = verify(actor=verifier, program_year=py)
+            self.stdout.write(f"Demo {code} {DEMO_YEAR}: {run.total} proposals verified.")
