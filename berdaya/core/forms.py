@@ -27,3 +27,20 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def save_document(request, form: forms.Form, save) -> None:
+    """Handle a document form (kind + file) on a record's page: `save(upload=, kind=)` stores
+    it through the record's service; the outcome is told in a message."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind of document and a file."))
+        return
+    try:
+        save(upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document saved."))

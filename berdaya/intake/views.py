@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record
-from berdaya.core.forms import apply_errors
+from berdaya.core.forms import apply_errors, save_document
 from berdaya.intake.forms import (
     AttachForm,
     CommentForm,
@@ -209,17 +209,11 @@ def proposal_comment_add(request, uid):
 def proposal_attach_file(request, uid):
     require(request.user, "proposals.submit")
     proposal = proposal_get(request.user, uid)
-    form = AttachForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            proposal_attach(actor=request.user, proposal=proposal,
-                            upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Document saved."))
-    else:
-        messages.error(request, _("Choose the kind of document and a file."))
+    save_document(
+        request, AttachForm(request.POST, request.FILES),
+        lambda upload, kind: proposal_attach(actor=request.user, proposal=proposal,
+                                             upload=upload, kind=kind),
+    )
     return redirect("verification:proposal", uid=proposal.uid)
 
 

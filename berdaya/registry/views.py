@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from berdaya.accounts.scope import require
 from berdaya.core.exports import export_response
 from berdaya.core.files import files_of, stored_file_save
-from berdaya.core.forms import apply_errors
+from berdaya.core.forms import apply_errors, save_document
 from berdaya.core.masking import can_see_full_nik, mask_nik
 from berdaya.core.navigation import person_panels
 from berdaya.core.selectors import object_history
@@ -167,21 +167,11 @@ def person_edit(request, person_id: int):
 def person_document(request, person_id: int):
     require(request.user, "documents.upload")
     person = person_get(request.user, person_id)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            stored_file_save(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                owner=person,
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Document saved."))
-    else:
-        messages.error(request, _("Choose the kind of document and a file."))
+    save_document(
+        request, DocumentForm(request.POST, request.FILES),
+        lambda upload, kind: stored_file_save(actor=request.user, upload=upload, owner=person,
+                                              kind=kind),
+    )
     return redirect("registry:person_detail", person_id=person.pk)
 
 
