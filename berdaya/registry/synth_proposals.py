@@ -1061,16 +1061,31 @@ def generate_all(
     errors_per_code: int | None = None,
     recipients_per_region: int = DEFAULT_RECIPIENTS_PER_REGION,
     progress: Callable[[int, int], None] | None = None,
+    kube_groups_per_region: int | None = None,
+    kube_errors_per_code: int | None = None,
+    kube_group_sizes: tuple[int, int] | None = None,
+    kube_past_groups_per_region: int | None = None,
 ) -> dict:
-    """Write the register and the WRSE files into `out_dir`; return a summary.
+    """Write the register, the WRSE files and the KUBE files into `out_dir`; return a summary.
 
     `register.csv` (and the first part of README.txt) is exactly what `generate_register`
     writes for `people` and `seed`. `errors_per_code` rows carry each reason code (default
     `default_errors_per_code(proposals_per_region)`); the other rows are clean, up to
     `proposals_per_region` a file where the register has enough eligible women (a small
     region's file is shorter). `recipients_per_region` past recipients per regency are listed
-    besides the planted ALREADY_RECEIVED ones.
+    besides the planted ALREADY_RECEIVED ones. The `kube_*` parameters go to
+    `berdaya.registry.synth_groups.generate` (None: its defaults); they change nothing in the
+    register or the WRSE files.
     """
+    # Imported here: synth_groups builds on this module.
+    from berdaya.registry import synth_groups
+
+    kube_options = {
+        "groups_per_region": kube_groups_per_region,
+        "errors_per_code": kube_errors_per_code,
+        "group_sizes": kube_group_sizes,
+        "past_groups_per_region": kube_past_groups_per_region,
+    }
     if proposals_per_region < 1:
         raise ValueError("proposals_per_region must be at least 1")
     if not 1900 < year < 2100:
@@ -1082,11 +1097,18 @@ def generate_all(
     )
     if k < 0 or recipients_per_region < 0:
         raise ValueError("counts cannot be negative")
+    synth_groups.check_parameters(**kube_options)
     out_dir = Path(out_dir)
     ref = reference_date(year)
     cap = 4 * proposals_per_region + 12 * k + 40
     collector = _Collector(ref, cap, max(40, 2 * recipients_per_region))
-    summary = synth.generate_register(people, seed, out_dir, progress=progress, on_chunk=collector)
+    kube_collector = synth_groups.make_collector(ref)
+
+    def on_chunk(lines: list[str], gen) -> None:
+        collector(lines, gen)
+        kube_collector(lines, gen)
+
+    summary = synth.generate_register(people, seed, out_dir, progress=progress, on_chunk=on_chunk)
 
     planner = _Planner(
         collector,
@@ -1161,7 +1183,20 @@ def generate_all(
     )
     with open(out_dir / synth.README_FILE, "a", encoding="utf-8", newline="\n") as f:
         f.write(readme)
+    kube = synth_groups.generate(
+        kube_collector,
+        out_dir,
+        people=people,
+        seed=seed,
+        year=year,
+        register_niks=planner.register_niks,
+        register_kks=planner.register_kks,
+        used_niks=planner.used_niks,
+        used_kks=planner.used_kks,
+        **kube_options,
+    )
     summary = dict(summary)
-    summary["files"] = [*summary["files"], *files()]
+    summary["files"] = [*summary["files"], *files(), *synth_groups.files()]
     summary["wrse"] = proposals
+    summary["kube"] = kube
     return summary

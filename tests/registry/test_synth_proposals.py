@@ -230,14 +230,16 @@ def _same_but_written(row: dict[str, str], person: dict[str, str]) -> bool:
 
 def test_files_headers_and_ids(run):
     out = run.out
-    assert sorted(p.name for p in (out / "proposals").iterdir()) == [
-        f"WRSE_{c}.csv" for c in REGENCIES
-    ]
+    assert sorted(p.name for p in (out / "proposals").iterdir()) == sorted(
+        [f"WRSE_{c}.csv" for c in REGENCIES] + [f"KUBE_{c}.csv" for c in REGENCIES]
+    )
     assert {p.name for p in out.iterdir()} == {
         "register.csv",
         "README.txt",
         "recipients_WRSE.csv",
         "truth_WRSE.csv",
+        "recipients_KUBE.csv",
+        "truth_KUBE.csv",
         "proposals",
     }
     assert run.recipients_header == RECIPIENT_HEADER
@@ -508,7 +510,7 @@ def test_same_seed_same_bytes_and_the_register_unchanged(tmp_path):
     generate_register(6000, 7, c)
     generate_all(6000, 8, d)
     files_a = _all_files(a)
-    assert len(files_a) == 14
+    assert len(files_a) == 26  # register, README, and per programme: 10 files, list, truth
     assert files_a == _all_files(b)
     register_only = _all_files(c)
     assert files_a["register.csv"] == register_only["register.csv"]

@@ -98,7 +98,7 @@ class Command(BaseCommand):
             return
         out = Path(settings.VAR_DIR) / "demo"
         register = out / "register.csv"
-        if not (out / "truth_WRSE.csv").exists():
+        if not all((out / f"truth_{code}.csv").exists() for code in DEMO_PROGRAMS):
             generate_all(people, seed, out, year=DEMO_YEAR)
         with open(register, encoding="utf-8", newline="") as f:
             n = people_load(

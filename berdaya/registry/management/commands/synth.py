@@ -1,4 +1,4 @@
-"""`berdaya synth`: write a synthetic register, WRSE proposals and their truth.
+"""`berdaya synth`: write a synthetic register, WRSE and KUBE proposals and their truth.
 
 For demos, tests and benchmarks; see README.txt in the output directory for every file.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from berdaya.registry import synth_groups
 from berdaya.registry.synth_proposals import (
     DEFAULT_PROPOSALS_PER_REGION,
     DEFAULT_YEAR,
@@ -23,8 +24,8 @@ from berdaya.registry.synth_proposals import (
 
 class Command(BaseCommand):
     help = (
-        "Write a realistic synthetic East Kalimantan register and a WRSE programme year's "
-        "proposals with planted errors into --out: "
+        "Write a realistic synthetic East Kalimantan register and a WRSE and a KUBE programme "
+        "year's proposals with planted errors into --out: "
         "register.csv (the reference register, one row per person, in the person-file "
         "columns ID,NIK,NO_KK,NAMA,...); "
         f"{RECIPIENTS_FILE} (past WRSE recipients, for ALREADY_RECEIVED); "
@@ -33,6 +34,12 @@ class Command(BaseCommand):
         "every reason code planted); "
         f"{TRUTH_FILE} (per proposal row: the true register person, the expected verdict and "
         "reason codes); "
+        f"{synth_groups.RECIPIENTS_FILE} (members of KUBE groups funded in earlier years); "
+        f"{PROPOSALS_DIR}/KUBE_<regency>.csv (one KUBE group proposal file per office, "
+        f"{PROPOSALS_DIR}/KUBE_64.01.csv ... {PROPOSALS_DIR}/KUBE_64.74.csv, one row per member "
+        "with KELOMPOK, JABATAN and JENIS_USAHA, with member and group errors planted); "
+        f"{synth_groups.TRUTH_FILE} (per member row: the true register person, the expected "
+        "member verdict and reasons, the group and its expected verdict and reasons); "
         "README.txt (what the files hold, the rules and the programme year). "
         "The same arguments always give the same bytes."
     )
@@ -51,21 +58,23 @@ class Command(BaseCommand):
             "--year",
             type=int,
             default=DEFAULT_YEAR,
-            help=f"WRSE programme year; ages are counted on 1 January (default {DEFAULT_YEAR})",
+            help="WRSE and KUBE programme year; ages are counted on 1 January "
+            f"(default {DEFAULT_YEAR})",
         )
         parser.add_argument(
             "--proposals-per-region",
             type=int,
             default=DEFAULT_PROPOSALS_PER_REGION,
-            help="proposals per regency/city file, where the register has enough eligible "
-            f"women (default {DEFAULT_PROPOSALS_PER_REGION})",
+            help="WRSE proposals per regency/city file, where the register has enough "
+            f"eligible women (default {DEFAULT_PROPOSALS_PER_REGION}); KUBE files have "
+            f"about {synth_groups.DEFAULT_GROUPS_PER_REGION} clean groups besides the planted ones",
         )
         parser.add_argument(
             "--errors-per-code",
             type=int,
             default=None,
-            help="rows planted for each reason code (default: proposals per region / 8, "
-            "at least 3)",
+            help="WRSE rows planted for each reason code (default: proposals per region / 8, "
+            "at least 3); KUBE plants 3 groups for each code",
         )
 
     def handle(self, *args, people: int, seed: int, out: Path, **options):
