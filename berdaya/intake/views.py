@@ -116,7 +116,8 @@ def batch_save_valid(request, batch_id: int):
 @login_required
 @require_GET
 def batch_error_sheet(request, batch_id: int):
-    require(request.user, "proposals.view")
+    # The sheet is the file as sent, full NIKs included: only those who send proposals.
+    require(request.user, "proposals.submit")
     batch = batch_get(request.user, batch_id)
     data = error_sheet(_batch_bytes(batch), batch.errors, batch.original_name)
     audit_record(actor=request.user, action="export", object_type="intake.uploadbatch",

@@ -187,3 +187,30 @@ def test_export_verdicts_format(users, py, tmp_path):
     call_command("export-verdicts", "--program", "WRSE", "--year", "2025", "--out", str(out),
                  "--user", "op.bpn", stdout=io.StringIO())
     assert [r["region"] for r in csv.DictReader(open(out, encoding="utf-8"))] == ["64.71"]
+    call_command("export-verdicts", "--program", "WRSE", "--year", "2025", "--out", str(out),
+                 "--user", "viewer", stdout=io.StringIO())
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert len(rows) == 2 and all("*" in r["nik"] for r in rows)
+
+
+def test_the_2025_merged_scheme_verifies_men_and_women(users, tmp_path):
+    """UEP (KUBE and WRSE merged in 2025) is set up as data and verified without code."""
+    from berdaya.programs.services import program_create
+
+    man = reg_row(40, "SAPRUDIN", dt.date(1981, 6, 1), sex="L")
+    load_register(users, tmp_path, [*PEOPLE, man])
+    program_create(actor=users["admin"], code="UEP", name="Usaha Ekonomi Produktif",
+                   unit="person", value_per_unit=5_000_000,
+                   defaults={"age_min": 18, "age_max": 59, "max_decile": 4,
+                             "head_of_family_required": True, "once_in_lifetime": True,
+                             "excluded_occupations": ["PNS", "TNI", "POLRI"],
+                             "excluded_programs": ["WRSE", "KUBE"]})
+    py, notice = program_year_for(actor=users["admin"], program="UEP", year=2025)
+    assert notice and py.value_per_unit == 5_000_000 and py.sex == ""
+    woman = propose(users, py, PEOPLE[0])
+    him = propose(users, py, man)
+    old = propose(users, py, PEOPLE[4])
+    verify(actor=users["verifier"], program_year=py)
+    assert verdict(woman) == ("eligible", [])
+    assert verdict(him) == ("eligible", [])
+    assert verdict(old) == ("ineligible", ["DESIL_ABOVE_LIMIT"])

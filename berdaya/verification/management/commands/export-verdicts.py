@@ -6,6 +6,7 @@ import csv
 
 from berdaya.core.audit import audit_record
 from berdaya.core.management.base import BerdayaCommand
+from berdaya.core.masking import mask_nik
 from berdaya.verification.services import verdict_rows
 
 COLUMNS = [
@@ -39,6 +40,11 @@ class Command(BerdayaCommand):
     def handle(self, *args, **options):
         program_year = self.program_year(options["program"], options["year"])
         rows = verdict_rows(program_year, self.actor, options["region"])
+        if not self.actor.has_capability("nik.reveal"):
+            # Roles that read masked NIKs on the pages get them masked here too.
+            for row in rows:
+                row["nik"] = mask_nik(row["nik"])
+                row["register_nik"] = mask_nik(row["register_nik"])
         with open(options["out"], "w", newline="", encoding="utf-8") as f:
             grouped = program_year.program.unit == "group"
             columns = COLUMNS + GROUP_COLUMNS if grouped else COLUMNS
