@@ -219,7 +219,7 @@ class RegisterRecord(models.Model):
     Keyed by the extract's own ID; a refresh updates rows in place and marks those that left.
     """
 
-    source_id = models.CharField(_("register ID"), max_length=64, unique=True)
+    source_id = models.CharField(_("register ID"), max_length=64)
     nik = models.CharField(_("NIK"), max_length=32, db_index=False)
     nik_valid = models.BooleanField(_("valid NIK"), default=True)
     nik_duplicate = models.BooleanField(_("NIK shared with another row"), default=False)
@@ -240,11 +240,24 @@ class RegisterRecord(models.Model):
     extreme_poverty = models.BooleanField(_("extreme poverty (P3KE)"), default=False)
     row_hash = models.CharField(max_length=32)
     present = models.BooleanField(_("in the latest extract"), default=True)
+    # Not enforced by the database: a load writes a million rows naming one import, and a
+    # foreign-key check (a trigger event on PostgreSQL) per row would cost more than the row.
+    # Nor indexed: only a refresh reads them, once, in a full scan it makes anyway.
     first_import = models.ForeignKey(
-        RegisterImport, null=True, on_delete=models.SET_NULL, related_name="+"
+        RegisterImport,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     last_import = models.ForeignKey(
-        RegisterImport, null=True, on_delete=models.SET_NULL, related_name="+"
+        RegisterImport,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
 
@@ -252,7 +265,12 @@ class RegisterRecord(models.Model):
 
     class Meta:
         # Secondary indexes are created by migration SQL with fixed names, so that a first load
-        # into an empty table can drop them and build them once at the end.
+        # into an empty table can drop them and build them once at the end (register_sql.py).
+        # The unique ID is a constraint rather than `unique=True`, which on PostgreSQL would
+        # add a second, LIKE-pattern index that a load would have to fill for nothing.
+        constraints = [
+            models.UniqueConstraint(fields=["source_id"], name="registry_register_source_id"),
+        ]
         verbose_name = _("register record")
         verbose_name_plural = _("register records")
 
@@ -273,37 +291,3 @@ class RegisterRecord(models.Model):
     @property
     def is_deceased(self) -> bool:
         return self.life_status == LifeStatus.DECEASED
-
-
-class RegisterStage(models.Model):
-    """Rows of an import in progress, before the SQL merge. Emptied when the import ends."""
-
-    import_run = models.ForeignKey(
-        RegisterImport, on_delete=models.CASCADE, db_index=False, related_name="+"
-    )
-    line = models.PositiveIntegerField()
-    source_id = models.CharField(max_length=64)
-    nik = models.CharField(max_length=32)
-    nik_valid = models.BooleanField()
-    kk = models.CharField(max_length=32)
-    name = models.CharField(max_length=150)
-    name_norm = models.CharField(max_length=150)
-    birth_place = models.CharField(max_length=100)
-    birth_date = models.DateField(null=True)
-    sex = models.CharField(max_length=1)
-    address = models.CharField(max_length=255)
-    village_code = models.CharField(max_length=13)
-    regency_code = models.CharField(max_length=5)
-    decile = models.PositiveSmallIntegerField(null=True)
-    relation = models.CharField(max_length=30)
-    occupation = models.CharField(max_length=80)
-    life_status = models.CharField(max_length=10)
-    disability = models.BooleanField()
-    extreme_poverty = models.BooleanField()
-    row_hash = models.CharField(max_length=32)
-
-    class Meta:
-        indexes = [models.Index(fields=["import_run", "source_id"], name="registry_stage_src")]
-
-    def __str__(self) -> str:
-        return f"{self.import_run_id}:{self.line}"

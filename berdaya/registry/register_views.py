@@ -55,9 +55,16 @@ def register_search(request):
         else:
             qs = qs.filter(name_norm__contains=normalize_name(q))
         results = list(qs.order_by("-present", "name_norm", "pk")[:SEARCH_LIMIT])
-    return render(request, "registry/register_search.html", {
-        "q": q, "results": results, "limit": SEARCH_LIMIT,
-        "can_import": request.user.has_capability("register.import")})
+    return render(
+        request,
+        "registry/register_search.html",
+        {
+            "q": q,
+            "results": results,
+            "limit": SEARCH_LIMIT,
+            "can_import": request.user.has_capability("register.import"),
+        },
+    )
 
 
 @login_required

@@ -13,8 +13,12 @@ urlpatterns = [
     path("keluarga/<int:household_id>/", views.household_detail, name="household_detail"),
     path("dtks/", register_views.register_search, name="register_search"),
     path("dtks/muat/", register_views.register_index, name="register"),
-    path("dtks/muat/<int:import_id>/", register_views.register_import_detail,
-         name="register_import"),
-    path("dtks/muat/<int:import_id>/ditolak/", register_views.register_import_report,
-         name="register_report"),
+    path(
+        "dtks/muat/<int:import_id>/", register_views.register_import_detail, name="register_import"
+    ),
+    path(
+        "dtks/muat/<int:import_id>/ditolak/",
+        register_views.register_import_report,
+        name="register_report",
+    ),
 ]

@@ -168,9 +168,11 @@ def person_document(request, person_id: int):
     require(request.user, "documents.upload")
     person = person_get(request.user, person_id)
     save_document(
-        request, DocumentForm(request.POST, request.FILES),
-        lambda upload, kind: stored_file_save(actor=request.user, upload=upload, owner=person,
-                                              kind=kind),
+        request,
+        DocumentForm(request.POST, request.FILES),
+        lambda upload, kind: stored_file_save(
+            actor=request.user, upload=upload, owner=person, kind=kind
+        ),
     )
     return redirect("registry:person_detail", person_id=person.pk)
 

@@ -1,0 +1,369 @@
+"""Benchmark of `berdaya import-register` on a 1,000,000-person synthetic register.
+
+    .venv/bin/python bench/register_bench.py [--file register.csv] [--rounds 2] [--no-write]
+
+Measures, in one run, on PostgreSQL and on SQLite:
+
+- the first load into an empty database, through the real command (`python -m berdaya
+  import-register FILE`, a fresh database migrated beforehand, not timed), its wall time and
+  the peak memory (max RSS) of the process;
+- a refresh with the same file right after;
+- the baselines of issue 3: a raw PostgreSQL `\\copy` (psql) of the same file into a table of
+  text columns followed by a b-tree index on NIK, and a raw sqlite3 `executemany` of the rows
+  parsed by the csv module into text columns followed by the same index.
+
+Each round runs a baseline right before the import it is compared with, so both see the same
+machine load; the ratios are per round, and the median round is reported. The section
+"## Register import" of bench/RESULTS.md is replaced with the results (other sections kept).
+Targets: import at most 3x its baseline on each database, peak memory at most 500 MB, a
+refresh at most 2x the first load. A whole run takes about five minutes with two rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "## Register import"
+PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "bench_register"
+PG_RAW_DB = "bench_register_raw"
+TARGET_RATIO = 3.0
+TARGET_MB = 500
+TARGET_REFRESH = 2.0
+# What verification reads the register by: every one must be indexed after a load.
+NEEDED_INDEXES = [
+    ("nik",),
+    ("regency_code", "present"),
+    ("birth_date", "sex"),
+    ("name_norm",),
+    ("kk",),
+    ("village_code",),
+    ("source_id",),
+]
+
+SQLITE_BASELINE = r"""
+import csv, sqlite3, sys
+path, db = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+with open(path, newline="", encoding="utf-8-sig") as f:
+    reader = csv.reader(f)
+    header = next(reader)
+    cols = ", ".join(f"c{i} text" for i in range(len(header)))
+    con.execute(f"CREATE TABLE register ({cols})")
+    marks = ", ".join("?" * len(header))
+    con.executemany(f"INSERT INTO register VALUES ({marks})", reader)
+con.execute("CREATE INDEX register_nik ON register (c1)")
+con.commit()
+con.close()
+"""
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """Wall seconds and peak RSS (MB) of a command, measured by GNU time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - start
+        if proc.returncode:
+            sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+        rss_kb = int(out.read().strip().splitlines()[-1])
+    return wall, rss_kb // 1024, proc.stdout.strip()
+
+
+def psql(url: str, *commands: str) -> None:
+    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url]
+    for c in commands:
+        args += ["-c", c]
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def pg_url(db: str) -> str:
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + db
+
+
+def fresh_pg(db: str) -> None:
+    psql(PG_ADMIN, f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}")
+
+
+def berdaya_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BERDAYA_VAR_DIR")}
+    env.update(extra)
+    env.setdefault("BERDAYA_LANG", "en")
+    return env
+
+
+def migrate(env: dict) -> None:
+    subprocess.run([PYTHON, "-m", "berdaya", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+
+
+def import_register(env: dict, path: Path) -> tuple[float, int, str]:
+    return timed([PYTHON, "-m", "berdaya", "import-register", str(path)], env=env)
+
+
+def pg_baseline(path: Path) -> float:
+    fresh_pg(PG_RAW_DB)
+    with open(path, encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    cols = ", ".join(f"c{i} text" for i in range(len(header)))
+    start = time.perf_counter()
+    psql(
+        pg_url(PG_RAW_DB),
+        f"CREATE TABLE register ({cols})",
+        f"\\copy register FROM '{path}' WITH (FORMAT csv, HEADER true)",
+        "CREATE INDEX register_nik ON register (c1)",
+    )
+    wall = time.perf_counter() - start
+    psql(PG_ADMIN, f"DROP DATABASE IF EXISTS {PG_RAW_DB}")
+    return wall
+
+
+def sqlite_baseline(path: Path, tmp: Path) -> float:
+    db = tmp / "raw.sqlite3"
+    db.unlink(missing_ok=True)
+    wall, _rss, _out = timed([PYTHON, "-c", SQLITE_BASELINE, str(path), str(db)])
+    db.unlink(missing_ok=True)
+    return wall
+
+
+def pg_indexes() -> list[tuple[str, ...]]:
+    import psycopg
+
+    with psycopg.connect(pg_url(PG_DB)) as con:
+        rows = con.execute(
+            """SELECT array_agg(a.attname ORDER BY k.n) FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE t.relname = 'registry_registerrecord' GROUP BY i.indexrelid"""
+        ).fetchall()
+        count = con.execute("SELECT COUNT(*) FROM registry_registerrecord").fetchone()[0]
+    assert count > 0, "the register is empty"
+    return [tuple(r[0]) for r in rows]
+
+
+def sqlite_indexes(db: Path) -> list[tuple[str, ...]]:
+    con = sqlite3.connect(db)
+    out = []
+    for (name,) in con.execute(
+        "SELECT name FROM pragma_index_list('registry_registerrecord')"
+    ).fetchall():
+        cols = con.execute(f"SELECT name FROM pragma_index_info('{name}') ORDER BY seqno")
+        out.append(tuple(c[0] for c in cols.fetchall()))
+    assert con.execute("SELECT COUNT(*) FROM registry_registerrecord").fetchone()[0] > 0
+    con.close()
+    return out
+
+
+def missing_indexes(found: list[tuple[str, ...]]) -> list[str]:
+    return [",".join(need) for need in NEEDED_INDEXES if need not in found]
+
+
+def machine() -> dict[str, str]:
+    import django
+    import duckdb
+    import psycopg
+    import pyarrow
+
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    pg = subprocess.run(
+        ["psql", "-X", "-At", PG_ADMIN, "-c", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    load = os.getloadavg()
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} CPUs (nproc), {mem_kb / 1024 / 1024:.1f} GiB RAM, {cpu}",
+        "system": f"{platform.system()} {platform.release()}",
+        "versions": (
+            f"Python {platform.python_version()}, Django {django.get_version()}, "
+            f"PostgreSQL {pg}, SQLite {sqlite3.sqlite_version}, DuckDB {duckdb.__version__}, "
+            f"pyarrow {pyarrow.__version__}, psycopg {psycopg.__version__}"
+        ),
+        "load": f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}",
+    }
+
+
+def ensure_file(path: Path) -> Path:
+    if path.exists():
+        return path
+    print(f"making {path} (berdaya synth --people 1000000 --seed 3)...", flush=True)
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "berdaya",
+            "synth",
+            "--people",
+            "1000000",
+            "--seed",
+            "3",
+            "--out",
+            str(path.parent),
+        ],
+        check=True,
+        cwd=ROOT,
+        env=berdaya_env(),
+    )
+    return path
+
+
+def run_round(path: Path, tmp: Path, n: int) -> dict:
+    r: dict = {}
+    print(f"round {n}: PostgreSQL baseline...", flush=True)
+    r["pg_base"] = pg_baseline(path)
+    fresh_pg(PG_DB)
+    env = berdaya_env(DATABASE_URL=pg_url(PG_DB), BERDAYA_VAR_DIR=str(tmp / "pgvar"))
+    migrate(env)
+    print(f"round {n}: PostgreSQL import...", flush=True)
+    r["pg_load"], r["pg_load_mb"], r["pg_out"] = import_register(env, path)
+    r["pg_missing"] = missing_indexes(pg_indexes())
+    r["pg_refresh"], r["pg_refresh_mb"], r["pg_refresh_out"] = import_register(env, path)
+
+    print(f"round {n}: SQLite baseline...", flush=True)
+    r["sq_base"] = sqlite_baseline(path, tmp)
+    var = tmp / f"sqvar{n}"
+    shutil.rmtree(var, ignore_errors=True)
+    env = berdaya_env(BERDAYA_VAR_DIR=str(var))
+    migrate(env)
+    print(f"round {n}: SQLite import...", flush=True)
+    r["sq_load"], r["sq_load_mb"], r["sq_out"] = import_register(env, path)
+    r["sq_missing"] = missing_indexes(sqlite_indexes(var / "berdaya.sqlite3"))
+    r["sq_refresh"], r["sq_refresh_mb"], r["sq_refresh_out"] = import_register(env, path)
+    shutil.rmtree(var, ignore_errors=True)
+    psql(PG_ADMIN, f"DROP DATABASE IF EXISTS {PG_DB}")
+    r["pg_ratio"] = r["pg_load"] / r["pg_base"]
+    r["sq_ratio"] = r["sq_load"] / r["sq_base"]
+    r["pg_refresh_ratio"] = r["pg_refresh"] / r["pg_load"]
+    r["sq_refresh_ratio"] = r["sq_refresh"] / r["sq_load"]
+    print(
+        f"round {n}: PG {r['pg_load']:.1f}s / {r['pg_base']:.1f}s = {r['pg_ratio']:.2f}x, "
+        f"refresh {r['pg_refresh']:.1f}s, {r['pg_load_mb']}/{r['pg_refresh_mb']} MB; "
+        f"SQLite {r['sq_load']:.1f}s / {r['sq_base']:.1f}s = {r['sq_ratio']:.2f}x, "
+        f"refresh {r['sq_refresh']:.1f}s, {r['sq_load_mb']}/{r['sq_refresh_mb']} MB",
+        flush=True,
+    )
+    return r
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(rounds: list[dict], info: dict[str, str], path: Path) -> str:
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rounds)
+
+    peak = max(
+        max(r[k] for r in rounds)
+        for k in ("pg_load_mb", "pg_refresh_mb", "sq_load_mb", "sq_refresh_mb")
+    )
+    missing = sorted({m for r in rounds for m in r["pg_missing"] + r["sq_missing"]})
+    lines = [
+        SECTION,
+        "",
+        f"`bench/register_bench.py`, {info['date']}, {len(rounds)} round(s); median shown.",
+        "",
+        f"- Machine: {info['machine']}; {info['system']}; load average at start "
+        f"{info['load']} (the machine is shared: other work ran meanwhile).",
+        f"- Versions: {info['versions']}.",
+        f"- File: `{path}` ({path.stat().st_size / 1e6:.0f} MB), `berdaya synth --people "
+        "1000000 --seed 3`, 1,000,000 rows.",
+        "- Import: `python -m berdaya import-register FILE` on a fresh, migrated database "
+        "(PostgreSQL: a scratch database; SQLite: WAL file in a fresh BERDAYA_VAR_DIR); wall "
+        "time and max RSS of the process (GNU time), Python and Django start-up included.",
+        "- Baselines: PostgreSQL `psql -c 'CREATE TABLE (15 text columns)' -c '\\copy ... "
+        "(FORMAT csv)' -c 'CREATE INDEX ON (nik)'`; SQLite: Python `csv.reader` into "
+        "`executemany` on text columns, one transaction, then the same index (a process of its "
+        "own, start-up included).",
+        "",
+        "| measurement | PostgreSQL | SQLite | target |",
+        "|---|---|---|---|",
+        f"| baseline (raw load + NIK index) | {med('pg_base'):.1f} s | {med('sq_base'):.1f} s | |",
+        f"| first load, empty database | {med('pg_load'):.1f} s | {med('sq_load'):.1f} s | |",
+        f"| first load / baseline | {med('pg_ratio'):.2f}x ({verdict(med('pg_ratio') <= 3)}) "
+        f"| {med('sq_ratio'):.2f}x ({verdict(med('sq_ratio') <= 3)}) | <= 3x |",
+        f"| refresh, same file | {med('pg_refresh'):.1f} s | {med('sq_refresh'):.1f} s | |",
+        f"| refresh / first load | {med('pg_refresh_ratio'):.2f}x "
+        f"({verdict(med('pg_refresh_ratio') <= TARGET_REFRESH)}) | "
+        f"{med('sq_refresh_ratio'):.2f}x ({verdict(med('sq_refresh_ratio') <= TARGET_REFRESH)})"
+        " | <= 2x |",
+        f"| peak RSS, first load / refresh | {max(r['pg_load_mb'] for r in rounds)} / "
+        f"{max(r['pg_refresh_mb'] for r in rounds)} MB | "
+        f"{max(r['sq_load_mb'] for r in rounds)} / {max(r['sq_refresh_mb'] for r in rounds)} MB"
+        f" | <= {TARGET_MB} MB ({verdict(peak <= TARGET_MB)}) |",
+        "",
+        "Rounds (s): "
+        + "; ".join(
+            f"PG {r['pg_base']:.1f} / {r['pg_load']:.1f} / {r['pg_refresh']:.1f}, "
+            f"SQLite {r['sq_base']:.1f} / {r['sq_load']:.1f} / {r['sq_refresh']:.1f}"
+            for r in rounds
+        )
+        + " (baseline / first load / refresh).",
+        "",
+        "Indexed after the load (what verification reads by): "
+        + ", ".join("(" + ", ".join(n) + ")" for n in NEEDED_INDEXES)
+        + (f"; **missing: {', '.join(missing)}**" if missing else "; all present on both.")
+        + " Plus the primary key.",
+        "",
+        f"Command output (PostgreSQL, first load): `{rounds[-1]['pg_out'][:400]}`",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(old):
+        new = pattern.sub(lambda _m: text + "\n", old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", default="/tmp/big/register.csv")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args()
+    path = ensure_file(Path(args.file).resolve())
+    info = machine()
+    print(f"{info['machine']}; {info['versions']}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="register-bench-") as tmp:
+        rounds = [run_round(path, Path(tmp), n) for n in range(1, args.rounds + 1)]
+    text = report(rounds, info, path)
+    print(text)
+    if not args.no_write:
+        write_section(text)
+        print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
