@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from berdaya.core.audit import audit_record
@@ -66,6 +68,9 @@ def test_operator_sees_what_changed_since_the_last_sign_in(client, users, tmp_pa
     assert "1 usulan telah diverifikasi" in page and "Cek desil" in page
 
 
+# Transactional: the import reports progress on its own connection, outside the request's
+# transaction, as it does in production.
+@pytest.mark.django_db(transaction=True)
 def test_register_page_loads_an_extract_in_the_background(client, users, tmp_path):
     client.force_login(users["admin"])
     data = ("ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n"
