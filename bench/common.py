@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -39,14 +38,22 @@ def fresh_postgres(name: str) -> str:
 
 def berdaya(args: list[str], env: dict[str, str], *, check: bool = True) -> tuple[float, float,
                                                                                    str]:
-    """Run `berdaya ARGS`; return wall seconds, peak RSS of the child in MB, and its output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `berdaya ARGS`; return wall seconds, peak RSS of that process in MB, its output."""
+    marker = "BERDAYA_PEAK_KB="
     start = time.perf_counter()
-    done = subprocess.run([PYTHON, "-m", "berdaya", *args], env={**os.environ, **env},
-                          cwd=ROOT, capture_output=True, text=True)
+    # GNU time reports the command's own peak (getrusage of children would be the largest
+    # child so far, not this one).
+    timer = ["/usr/bin/time", "-f", marker + "%M"] if os.path.exists("/usr/bin/time") else []
+    done = subprocess.run([*timer, PYTHON, "-m", "berdaya", *args],
+                          env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if check and done.returncode != 0:
         raise SystemExit(f"berdaya {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    # ru_maxrss of children is the largest child so far: report it only when it grew.
-    return wall, max(peak, before) / 1024, done.stdout + done.stderr
+    peak_kb = 0
+    lines = []
+    for line in done.stderr.splitlines():
+        if line.startswith(marker):
+            peak_kb = int(line[len(marker):])
+        else:
+            lines.append(line)
+    return wall, peak_kb / 1024, done.stdout + "\n".join(lines)

@@ -19,7 +19,7 @@ from common import berdaya, fresh_postgres, machine  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--people", type=int, default=1_000_000)
-    ap.add_argument("--per-region", type=int, default=1000)
+    ap.add_argument("--per-region", type=int, default=1200)
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="berdaya-bench-") as tmp:
