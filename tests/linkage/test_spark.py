@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from berdaya.linkage.engine import link
@@ -14,7 +12,6 @@ from .conftest import write_people
 pytestmark = pytest.mark.spark
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
 def test_spark_backend_matches_duckdb(register_rows, tmp_path):
     pytest.importorskip("pyspark")
     reference = write_people(tmp_path / "ref.csv", register_rows[:300] + register_rows[-4:])

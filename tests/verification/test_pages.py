@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from berdaya.core.audit import audit_record
