@@ -85,12 +85,23 @@ def world(users, person_factory):
     groups = {key: group_create(actor=users["admin"], program_year=kube, region=region,
                                 name=f"KUBE {key}")
               for key, region in (("own", "64.72"), ("other", "64.71"))}
+    from berdaya.registry.institutions import institution_create
+
+    institutions = {
+        key: institution_create(
+            actor=users["admin"], name=f"Panti Asuhan {key}", kind="ANAK",
+            registration_number=f"463/{key}/2021", village=village)
+        for key, village in (("own", SAMARINDA_VILLAGE), ("other", BALIKPAPAN_VILLAGE))
+    }
     register_file = settings.VAR_DIR / "test-register.csv"
     register_file.write_text("NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n", "utf-8")
     run = register_import_create(actor=users["admin"], path=str(register_file))
     return {
         "uid": {k: p.uid for k, p in proposals.items()},
         "group_uid": {k: g.uid for k, g in groups.items()},
+        "institution_uid": {k: i.uid for k, i in institutions.items()},
+        # Categories are province-wide reference data: both sides are the same kind.
+        "category_code": {"own": "LUT", "other": "PD"},
         "batch_id": {k: b.pk for k, b in batches.items()},
         "run_id": {k: r.pk for k, r in runs.items()},
         "import_id": {"own": run.pk, "other": run.pk},
@@ -125,7 +136,8 @@ def test_every_route_every_role(client, users, world, capsys):
     problems = []
     for name, pattern, converters in routes():
         region_scoped = bool(set(converters) & {"person_id", "household_id", "file_id", "uid",
-                                                 "batch_id", "run_id", "group_uid"})
+                                                 "batch_id", "run_id", "group_uid",
+                                                 "institution_uid"})
         for side in ("own", "other") if converters else ("own",):
             url = build_url(pattern, converters, world, side)
             for role in roles:

@@ -61,6 +61,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     "regions.view": frozenset(_ALL_STAFF | {Role.PARTNER}),
+    # Social welfare institutions (LKS): each office registers those of its region.
+    "institutions.view": frozenset(_ALL_STAFF),
+    "institutions.manage": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
     "audit.view": frozenset({Role.PROVINCE_ADMIN, Role.HEAD_OF_OFFICE, Role.VIEWER}),
     "users.manage": frozenset({Role.PROVINCE_ADMIN}),
     # Programmes, their yearly criteria, the national register and past recipients.

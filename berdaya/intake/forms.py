@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.forms import StyledFormMixin
 from berdaya.intake.models import Role
-from berdaya.registry.models import Relation, Sex
+from berdaya.intake.rows import RowFormat
+from berdaya.registry.models import Accreditation, InstitutionKind, Relation, Sex
 
 
 class UploadForm(StyledFormMixin, forms.Form):
@@ -22,7 +23,9 @@ class UploadForm(StyledFormMixin, forms.Form):
 
 
 class ProposalForm(StyledFormMixin, forms.Form):
-    py = forms.ChoiceField(label=_("Programme year"))
+    """One proposal by form, with the fields of its programme year's row format (a person, a
+    person in a welfare category with a need, or an institution with a need)."""
+
     region = forms.ChoiceField(label=_("Proposing region"))
     nik = forms.CharField(label=_("NIK"), max_length=32,
                           widget=forms.TextInput(attrs={"inputmode": "numeric",
@@ -35,21 +38,59 @@ class ProposalForm(StyledFormMixin, forms.Form):
     birth_date = forms.DateField(label=_("Date of birth"),
                                  widget=forms.DateInput(attrs={"type": "date"}))
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    registration_number = forms.CharField(label=_("Registration number"), max_length=50,
+                                          required=False,
+                                          help_text=_("As issued by the social affairs office."))
+    institution_kind = forms.ChoiceField(label=_("Institution type"),
+                                         choices=InstitutionKind.choices)
+    accreditation = forms.ChoiceField(label=_("Accreditation"), required=False,
+                                      choices=[("", _("Not accredited")), *Accreditation.choices])
+    accreditation_date = forms.DateField(label=_("Accreditation date"), required=False,
+                                         widget=forms.DateInput(attrs={"type": "date"}))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     village_code = forms.CharField(label=_("Village code"), max_length=13,
                                    help_text=_("e.g. 64.72.01.1001"))
     relation = forms.ChoiceField(label=_("Relation to head of family"),
                                  choices=[("", "—"), *Relation.choices], required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=80, required=False)
+    category = forms.ChoiceField(label=_("Welfare category (PPKS)"))
+    need = forms.CharField(label=_("Need"), max_length=255,
+                           help_text=_("e.g. wheelchair, hearing aid, basic needs, home repair"))
+    need_value = forms.IntegerField(label=_("Value (Rp)"), min_value=1,
+                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
-    def __init__(self, *args, program_years=(), regions=(), editing=False, **kwargs):
+    PERSON = ("nik", "kk", "name", "birth_place", "birth_date", "sex")
+    INSTITUTION = ("registration_number", "institution_kind", "accreditation",
+                   "accreditation_date")
+    HOUSEHOLD = ("relation", "occupation")
+
+    def __init__(self, *args, fmt: RowFormat | None = None, regions=(), editing=False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["py"]
-            del self.fields["region"]
+        fmt = fmt or RowFormat()
+        drop = []
+        if fmt.unit == "institution":
+            drop += [*self.PERSON[:2], *self.PERSON[3:], *self.HOUSEHOLD]
+            self.fields["name"].label = _("Institution name")
         else:
-            self.fields["py"].choices = [(py.pk, str(py)) for py in program_years]
+            drop += self.INSTITUTION
+        if not fmt.categories:
+            drop.append("category")
+        else:
+            from berdaya.programs.models import WelfareCategory
+
+            self.fields["category"].choices = [("", "—")] + [
+                (c.code, f"{c.code} — {c.name}")
+                for c in WelfareCategory.objects.filter(code__in=fmt.categories)
+            ]
+        if not fmt.per_need:
+            drop += ["need", "need_value"]
+        if editing:
+            drop.append("region")
+        else:
             self.fields["region"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+        for name in drop:
+            del self.fields[name]
 
 
 class CommentForm(StyledFormMixin, forms.Form):
@@ -86,4 +127,13 @@ class MemberForm(ProposalForm):
 
     def __init__(self, *args, **kwargs):
         kwargs["editing"] = True
+        kwargs.setdefault("fmt", RowFormat(unit="person"))
         super().__init__(*args, **kwargs)
+
+
+class ProgrammeYearChoiceForm(StyledFormMixin, forms.Form):
+    py = forms.ChoiceField(label=_("Programme year"))
+
+    def __init__(self, *args, program_years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["py"].choices = [(py.pk, str(py)) for py in program_years]

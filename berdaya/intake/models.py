@@ -148,12 +148,23 @@ class Proposal(models.Model):
     name = models.CharField(_("name"), max_length=150)
     name_norm = models.CharField(max_length=150, db_index=True)
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
-    birth_date = models.DateField(_("date of birth"))
-    sex = models.CharField(_("sex"), max_length=1)
+    # Empty for an institution (LKS), whose identity is its registration number.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     village_code = models.CharField(_("region code"), max_length=13)
     relation = models.CharField(_("relation to head of family"), max_length=30, blank=True)
     occupation = models.CharField(_("occupation"), max_length=80, blank=True)
+    # Planned individual assistance: the welfare category (PPKS code); any programme whose
+    # value is set per need: what is needed and what it costs.
+    category = models.CharField(_("welfare category"), max_length=10, blank=True)
+    need = models.CharField(_("need"), max_length=255, blank=True)
+    need_value = models.BigIntegerField(_("value (Rp)"), null=True, blank=True)
+    # An institution (LKS) as the row describes it; verification links it to the registry.
+    registration_number = models.CharField(_("registration number"), max_length=50, blank=True)
+    institution_kind = models.CharField(_("institution type"), max_length=12, blank=True)
+    accreditation = models.CharField(_("accreditation"), max_length=1, blank=True)
+    accreditation_date = models.DateField(_("accreditation date"), null=True, blank=True)
     data_hash = models.CharField(max_length=32)
     group = models.ForeignKey(ProposalGroup, null=True, blank=True, on_delete=models.CASCADE,
                               related_name="members", verbose_name=_("group"))
@@ -187,6 +198,8 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
 
     def __str__(self) -> str:
+        if not self.nik and self.registration_number:
+            return f"{self.name} ({self.registration_number})"
         return f"{self.name} ({mask_nik(self.nik)})"
 
     def audit_repr(self) -> str:

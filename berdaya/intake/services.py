@@ -8,11 +8,12 @@ again creates nothing twice.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -32,27 +33,12 @@ from berdaya.intake.models import (
     Role,
     UploadBatch,
 )
+from berdaya.intake.rows import parse_proposal_row, parse_upload, row_format
 from berdaya.linkage.names import normalize_name
 from berdaya.programs.models import ProgramYear
 from berdaya.regions.codes import normalize_code
 from berdaya.regions.models import Region
-from berdaya.registry.columns import (
-    RELATION_VALUES,
-    SEX_VALUES,
-    CellError,
-    FileFormatError,
-    map_headers,
-    open_sheet,
-    read_choice,
-    read_date,
-    read_id_number,
-    read_text,
-)
 
-MAX_ROWS = 20_000
-ROLE_VALUES = {r.value: r.value for r in Role}
-GROUP_COLUMNS = ("KELOMPOK", "JABATAN", "JENIS_USAHA")
-REQUIRED_COLUMNS = ("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH")
 PROPOSAL_FIELDS = [
     "nik",
     "kk",
@@ -65,186 +51,48 @@ PROPOSAL_FIELDS = [
     "relation",
     "occupation",
 ]
+# Fields of some programmes only: a welfare category, a need and its cost, an institution.
+EXTRA_FIELDS = [
+    "category",
+    "need",
+    "need_value",
+    "registration_number",
+    "institution_kind",
+    "accreditation",
+    "accreditation_date",
+]
+ALL_FIELDS = PROPOSAL_FIELDS + EXTRA_FIELDS
+# The file column of each field (a form is read like a row of a file).
+FIELD_COLUMNS = {
+    "nik": "NIK",
+    "kk": "NO_KK",
+    "name": "NAMA",
+    "birth_place": "TEMPAT_LAHIR",
+    "birth_date": "TGL_LAHIR",
+    "sex": "JENIS_KELAMIN",
+    "address": "ALAMAT",
+    "village_code": "KODE_WILAYAH",
+    "relation": "HUBUNGAN_KELUARGA",
+    "occupation": "PEKERJAAN",
+    "category": "KATEGORI",
+    "need": "KEBUTUHAN",
+    "need_value": "NILAI",
+    "registration_number": "NO_REGISTRASI",
+    "institution_kind": "JENIS_LEMBAGA",
+    "accreditation": "AKREDITASI",
+    "accreditation_date": "TGL_AKREDITASI",
+}
 # Sent when proposals are new or their data changed: verification marks them for checking.
 proposals_changed_hooks: list[Callable[[list[int]], None]] = []
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-
-@dataclass
-class ParsedUpload:
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    total: int = 0
-    file_error: str = ""
-
-
-def parse_proposal_row(
-    cells: dict[str, Any], line: int, *, group: bool = False
-) -> tuple[dict | None, list[RowError]]:
-    """A row as proposal fields, or the reasons it cannot be read (row, field, message)."""
-    errors: list[RowError] = []
-
-    def read(name: str, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except CellError as exc:
-            errors.append(RowError(line, name, str(exc)))
-            return None
-
-    nik = read("NIK", lambda: read_id_number(cells.get("NIK"), "NIK"))
-    if nik == "":
-        errors.append(RowError(line, "NIK", _("NIK is empty.")))
-    kk = read("NO_KK", lambda: read_id_number(cells.get("NO_KK"), "NO_KK")) or ""
-    name = read_text(cells.get("NAMA"))
-    if not name:
-        errors.append(RowError(line, "NAMA", _("NAMA is empty.")))
-    birth = read("TGL_LAHIR", lambda: read_date(cells.get("TGL_LAHIR"), "TGL_LAHIR"))
-    if birth is None and not any(e.field == "TGL_LAHIR" for e in errors):
-        errors.append(RowError(line, "TGL_LAHIR", _("TGL_LAHIR is empty.")))
-    sex = read(
-        "JENIS_KELAMIN",
-        lambda: read_choice(cells.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"),
-    )
-    if sex == "":
-        errors.append(RowError(line, "JENIS_KELAMIN", _("JENIS_KELAMIN is empty: write L or P.")))
-    relation = (
-        read(
-            "HUBUNGAN_KELUARGA",
-            lambda: read_choice(
-                cells.get("HUBUNGAN_KELUARGA"), RELATION_VALUES, "HUBUNGAN_KELUARGA"
-            ),
-        )
-        or ""
-    )
-    raw_code = read_text(cells.get("KODE_WILAYAH"))
-    code = normalize_code(raw_code)
-    if not code or len(code) < 5:
-        errors.append(
-            RowError(
-                line,
-                "KODE_WILAYAH",
-                _("KODE_WILAYAH %(value)s cannot be read as a region code (e.g. 64.72.01.1001).")
-                % {"value": raw_code or "-"},
-            )
-        )
-    group_name = business = role = ""
-    if group:
-        group_name = read_text(cells.get("KELOMPOK"))[:150]
-        business = read_text(cells.get("JENIS_USAHA"))[:100]
-        if not group_name:
-            errors.append(RowError(line, "KELOMPOK", _("KELOMPOK (the group's name) is empty.")))
-        role = read("JABATAN", lambda: read_choice(cells.get("JABATAN"), ROLE_VALUES,
-                                                     "JABATAN")) or ""
-        if not role and not any(e.field == "JABATAN" for e in errors):
-            errors.append(RowError(line, "JABATAN", _("JABATAN is empty: write KETUA, "
-                                                      "SEKRETARIS, BENDAHARA or ANGGOTA.")))
-    if errors:
-        return None, errors
-    return {
-        "row_id": read_text(cells.get("ID"))[:64],
-        "nik": nik[:32],
-        "kk": kk[:32],
-        "name": name[:150],
-        "birth_place": read_text(cells.get("TEMPAT_LAHIR"))[:100],
-        "birth_date": birth,
-        "sex": sex,
-        "address": read_text(cells.get("ALAMAT"))[:255],
-        "village_code": code,
-        "relation": relation,
-        "occupation": read_text(cells.get("PEKERJAAN")).upper()[:80],
-        "group_name": group_name,
-        "group_key": group_name.upper(),
-        "business_type": business,
-        "role": role,
-    }, []
-
-
-def parse_upload(fileobj, name: str = "", *, group: bool = False) -> ParsedUpload:
-    """Every row of a file read as a proposal (or refused); `group` for group programmes."""
-    out = ParsedUpload()
-    try:
-        sheet = open_sheet(fileobj, name)
-    except FileFormatError as exc:
-        out.file_error = str(exc)
-        return out
-    mapped, _unknown = map_headers(sheet.headers)
-    required = REQUIRED_COLUMNS + (GROUP_COLUMNS if group else ())
-    missing = [c for c in required if c not in mapped]
-    if missing:
-        out.file_error = _(
-            "Required columns missing: %(cols)s. Download the template to see the column names."
-        ) % {"cols": ", ".join(missing)}
-        return out
-    ids_seen: dict[str, int] = {}
-    for line, cells in sheet.rows:
-        out.total += 1
-        if out.total > MAX_ROWS:
-            out.file_error = _(
-                "The file has more than %(n)s rows: split it into smaller files."
-            ) % {"n": MAX_ROWS}
-            return out
-        record = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
-        row, errors = parse_proposal_row(record, line, group=group)
-        if row and row["row_id"]:
-            first = ids_seen.setdefault(row["row_id"], line)
-            if first != line:
-                errors = [
-                    RowError(
-                        line,
-                        "ID",
-                        _("ID %(id)s is also used on row %(first)s.")
-                        % {"id": row["row_id"], "first": first},
-                    )
-                ]
-                row = None
-        if errors:
-            out.errors.extend(errors)
-        else:
-            out.rows.append((line, row))
-    if out.total == 0:
-        out.file_error = _("The file has column names but no rows.")
-    if group:
-        _check_boards(out)
-    return out
-
-
-def _check_boards(out: ParsedUpload) -> None:
-    """A group has one chair, one secretary and one treasurer; otherwise its rows are refused:
-    the group cannot be read as a proposal."""
-    groups: dict[str, list[tuple[int, dict]]] = {}
-    for line, row in out.rows:
-        groups.setdefault(row["group_key"], []).append((line, row))
-    bad_lines: set[int] = set()
-    for rows in groups.values():
-        name = rows[0][1]["group_name"]
-        for role in BOARD:
-            count = sum(1 for _line, r in rows if r["role"] == role)
-            if count == 1:
-                continue
-            message = (
-                _("Group %(group)s has no %(role)s.") if count == 0
-                else _("Group %(group)s has %(n)s rows with %(role)s; it needs exactly one.")
-            ) % {"group": name, "role": role.value, "n": count}
-            for line, _row in rows:
-                out.errors.append(RowError(line, "JABATAN", message))
-                bad_lines.add(line)
-    if bad_lines:
-        out.rows = [(line, row) for line, row in out.rows if line not in bad_lines]
-        out.errors.sort(key=lambda e: (e.row, e.field))
 
 
 def _data_hash(row: dict[str, Any]) -> str:
     fields = [*PROPOSAL_FIELDS, "group_key", "role", "business_type"]
     text = "\x1f".join(str(row.get(f, "")) for f in fields)
+    extra = [row.get(f) for f in EXTRA_FIELDS]
+    if any(v not in (None, "") for v in extra):
+        # Only rows that have these fields hash them: older rows keep the hash they had.
+        text += "\x1e" + "\x1f".join("" if v is None else str(v) for v in extra)
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -304,8 +152,7 @@ def proposals_upload(
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(_("The file is larger than %(limit).1f MB.") % {"limit": limit / 1e6})
-    parsed = parse_upload(io.BytesIO(data), getattr(upload, "name", ""),
-                          group=program_year.program.unit == "group")
+    parsed = parse_upload(io.BytesIO(data), getattr(upload, "name", ""), row_format(program_year))
     sha = hashlib.sha256(data).hexdigest()
     status = UploadBatch.Status.CHECKED
     with transaction.atomic():
@@ -409,12 +256,12 @@ def _save_rows(
                     submitted_at=now,
                     group=group,
                     role=row.get("role", ""),
-                    **{f: row[f] for f in PROPOSAL_FIELDS},
+                    **{f: row[f] for f in ALL_FIELDS},
                 )
             )
         elif current.data_hash != data_hash or current.status == Proposal.Status.WITHDRAWN:
-            before = snapshot(current, PROPOSAL_FIELDS)
-            for f in PROPOSAL_FIELDS:
+            before = snapshot(current, ALL_FIELDS)
+            for f in ALL_FIELDS:
                 setattr(current, f, row[f])
             current.group = group
             current.role = row.get("role", "")
@@ -431,7 +278,7 @@ def _save_rows(
         Proposal.objects.bulk_update(
             [p for p, _b in updates],
             [
-                *PROPOSAL_FIELDS,
+                *ALL_FIELDS,
                 "name_norm",
                 "data_hash",
                 "status",
@@ -444,7 +291,7 @@ def _save_rows(
             batch_size=1000,
         )
         for proposal, before in updates:
-            b, a = changed(before, snapshot(proposal, PROPOSAL_FIELDS))
+            b, a = changed(before, snapshot(proposal, ALL_FIELDS))
             audit_record(
                 actor=actor,
                 action="proposal.correct",
@@ -495,6 +342,38 @@ def _notify(ids: list[int]) -> None:
         hook(ids)
 
 
+def _fields_of(program_year: ProgramYear) -> list[str]:
+    """The fields a proposal of this programme year has (for the audit trail and forms)."""
+    fmt = row_format(program_year)
+    if fmt.unit == "institution":
+        fields = ["name", "address", "village_code", "registration_number", "institution_kind",
+                  "accreditation", "accreditation_date"]
+    else:
+        fields = list(PROPOSAL_FIELDS)
+    if fmt.categories:
+        fields.append("category")
+    if fmt.per_need:
+        fields += ["need", "need_value"]
+    return fields
+
+
+def _read_form(program_year: ProgramYear, fields: dict[str, Any]) -> dict[str, Any]:
+    """A form's values read like a row of the programme's file; errors name the form fields."""
+    fmt = row_format(program_year)
+    if fmt.unit == "group":
+        # A member's group and role are chosen on the form, not typed as columns.
+        fmt = dataclasses.replace(fmt, unit="person")
+    columns = dict(FIELD_COLUMNS)
+    if fmt.unit == "institution":
+        columns["name"] = "NAMA_LEMBAGA"
+    cells = {columns[f]: v for f, v in fields.items() if f in columns}
+    row, errors = parse_proposal_row(cells, 0, fmt)
+    if errors:
+        back = {c: f for f, c in columns.items()}
+        raise ValidationError({back.get(e.field, e.field.lower()): e.message for e in errors})
+    return row
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -522,30 +401,7 @@ def proposal_create(
                                                   role=role).exists():
             raise ValidationError({"role": _("The group already has a %(role)s.")
                                    % {"role": role}})
-    cells = {
-        "NIK": fields.get("nik", ""),
-        "NO_KK": fields.get("kk", ""),
-        "NAMA": fields.get("name", ""),
-        "TEMPAT_LAHIR": fields.get("birth_place", ""),
-        "TGL_LAHIR": fields.get("birth_date"),
-        "JENIS_KELAMIN": fields.get("sex", ""),
-        "ALAMAT": fields.get("address", ""),
-        "KODE_WILAYAH": fields.get("village_code", ""),
-        "HUBUNGAN_KELUARGA": fields.get("relation", ""),
-        "PEKERJAAN": fields.get("occupation", ""),
-    }
-    row, errors = parse_proposal_row(cells, 0)
-    if errors:
-        mapping = {
-            "NIK": "nik",
-            "NO_KK": "kk",
-            "NAMA": "name",
-            "TGL_LAHIR": "birth_date",
-            "JENIS_KELAMIN": "sex",
-            "KODE_WILAYAH": "village_code",
-            "HUBUNGAN_KELUARGA": "relation",
-        }
-        raise ValidationError({mapping.get(e.field, e.field.lower()): e.message for e in errors})
+    row = _read_form(program_year, fields)
     proposal = Proposal(
         program_year=program_year,
         region=region_obj,
@@ -557,14 +413,14 @@ def proposal_create(
         submitted_at=timezone.now(),
         group=group,
         role=role,
-        **{f: row[f] for f in PROPOSAL_FIELDS},
+        **{f: row[f] for f in ALL_FIELDS},
     )
     proposal.save()
     audit_record(
         actor=actor,
         action="proposal.create",
         obj=proposal,
-        after=snapshot(proposal, PROPOSAL_FIELDS),
+        after=snapshot(proposal, _fields_of(program_year)),
     )
     _notify([proposal.pk])
     return proposal
@@ -576,29 +432,14 @@ def proposal_update(*, actor: Any, proposal: Proposal, **fields: Any) -> Proposa
     require(actor, "proposals.submit")
     _check_region(actor, proposal.region)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    before = snapshot(proposal, PROPOSAL_FIELDS)
-    merged = {**before, **fields}
-    cells = {
-        "NIK": merged["nik"],
-        "NO_KK": merged["kk"],
-        "NAMA": merged["name"],
-        "TEMPAT_LAHIR": merged["birth_place"],
-        "TGL_LAHIR": merged["birth_date"],
-        "JENIS_KELAMIN": merged["sex"],
-        "ALAMAT": merged["address"],
-        "KODE_WILAYAH": merged["village_code"],
-        "HUBUNGAN_KELUARGA": merged["relation"],
-        "PEKERJAAN": merged["occupation"],
-    }
-    row, errors = parse_proposal_row(cells, 0)
-    if errors:
-        raise ValidationError({e.field.lower(): e.message for e in errors})
-    for f in PROPOSAL_FIELDS:
+    before = snapshot(proposal, ALL_FIELDS)
+    row = _read_form(proposal.program_year, {**before, **fields})
+    for f in ALL_FIELDS:
         setattr(proposal, f, row[f])
     proposal.name_norm = normalize_name(row["name"])
     proposal.data_hash = _data_hash(row)
     proposal.save()
-    b, a = changed(before, snapshot(proposal, PROPOSAL_FIELDS))
+    b, a = changed(before, snapshot(proposal, ALL_FIELDS))
     if a:
         audit_record(actor=actor, action="proposal.update", obj=proposal, before=b, after=a)
         _notify([proposal.pk])
@@ -656,8 +497,9 @@ def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
     if batch.status != UploadBatch.Status.CHECKED or not batch.stored_file:
         raise ValidationError(_("This upload has already been handled."))
     with batch.stored_file.file.open("rb") as f:
-        parsed = parse_upload(io.BytesIO(f.read()), batch.original_name,
-                              group=batch.program_year.program.unit == "group")
+        parsed = parse_upload(
+            io.BytesIO(f.read()), batch.original_name, row_format(batch.program_year)
+        )
     if parsed.file_error:
         raise ValidationError(parsed.file_error)
     batch.rows_new, batch.rows_changed, batch.rows_same = _save_rows(actor, batch, parsed.rows)

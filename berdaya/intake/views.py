@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,10 +17,12 @@ from berdaya.intake.forms import (
     CommentForm,
     GroupForm,
     MemberForm,
+    ProgrammeYearChoiceForm,
     ProposalForm,
     UploadForm,
     WithdrawForm,
 )
+from berdaya.intake.rows import RowFormat, row_format
 from berdaya.intake.selectors import (
     batch_get,
     batches_visible,
@@ -146,16 +149,31 @@ def template(request):
     return response
 
 
+EDITABLE = (
+    "nik", "kk", "name", "birth_place", "birth_date", "sex", "address", "village_code",
+    "relation", "occupation", "category", "need", "need_value", "registration_number",
+    "institution_kind", "accreditation", "accreditation_date",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_new(request):
+    """First the programme year (its fields differ), then the proposal's form."""
     require(request.user, "proposals.submit")
-    years, regions = list(program_years()), regions_for(request.user)
-    form = ProposalForm(request.POST or None, program_years=years, regions=regions,
-                        initial={"py": request.session.get("py")})
+    years = [py for py in program_years() if py.program.unit != "group"]
+    raw = request.POST.get("py") or request.GET.get("py") or request.session.get("py")
+    py = next((y for y in years if str(y.pk) == str(raw)), None)
+    if py is None:
+        if raw and any(str(y.pk) == str(raw) for y in group_programme_years()):
+            return redirect(f"{reverse('intake:group_new')}?py={raw}")
+        chooser = ProgrammeYearChoiceForm(program_years=years)
+        return render(request, "intake/proposal_form.html", {"chooser": chooser})
+    form = ProposalForm(request.POST or None, fmt=row_format(py),
+                        regions=regions_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        py, region = _program_year(data.pop("py")), data.pop("region")
+        region = data.pop("region")
         try:
             proposal = proposal_create(actor=request.user, program_year=py, region=region,
                                        **data)
@@ -165,7 +183,7 @@ def proposal_new(request):
             messages.success(request, _("Proposal for %(name)s saved. It will be verified "
                                         "against the register.") % {"name": proposal.name})
             return redirect("verification:proposal", uid=proposal.uid)
-    return render(request, "intake/proposal_form.html", {"form": form})
+    return render(request, "intake/proposal_form.html", {"form": form, "py": py})
 
 
 @login_required
@@ -173,10 +191,11 @@ def proposal_new(request):
 def proposal_edit(request, uid):
     require(request.user, "proposals.submit")
     proposal = proposal_get(request.user, uid)
-    initial = {f: getattr(proposal, f) for f in (
-        "nik", "kk", "name", "birth_place", "birth_date", "sex", "address", "village_code",
-        "relation", "occupation")}
-    form = ProposalForm(request.POST or None, initial=initial, editing=True)
+    fmt = row_format(proposal.program_year)
+    if fmt.unit == "group":
+        fmt = RowFormat(unit="person")
+    initial = {f: getattr(proposal, f) for f in EDITABLE}
+    form = ProposalForm(request.POST or None, initial=initial, editing=True, fmt=fmt)
     if request.method == "POST" and form.is_valid():
         try:
             proposal_update(actor=request.user, proposal=proposal, **form.cleaned_data)
@@ -185,7 +204,8 @@ def proposal_edit(request, uid):
         else:
             messages.success(request, _("Proposal corrected; it will be verified again."))
             return redirect("verification:proposal", uid=proposal.uid)
-    return render(request, "intake/proposal_form.html", {"form": form, "proposal": proposal})
+    return render(request, "intake/proposal_form.html",
+                  {"form": form, "proposal": proposal, "py": proposal.program_year})
 
 
 @login_required
@@ -243,7 +263,7 @@ def group_programme_years():
 def group_new(request):
     require(request.user, "proposals.submit")
     form = GroupForm(request.POST or None, program_years=group_programme_years(),
-                     regions=regions_for(request.user))
+                     regions=regions_for(request.user), initial={"py": request.GET.get("py")})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from berdaya.programs.categories import PPKS_CODES
+
+# Years an LKS accreditation stays valid, by grade: A 5, B 3, C 2.
+ACCREDITATION_VALIDITY = {"A": 5, "B": 3, "C": 2}
+
 EXCLUDED_OCCUPATIONS = [
     "PEGAWAI NEGERI SIPIL",
     "PNS",
@@ -63,7 +68,11 @@ SEED_PROGRAMS = [
         "value_per_unit": 0,
         "description": "Bantuan operasional dan peningkatan mutu layanan bagi panti asuhan, "
         "panti wreda dan panti disabilitas.",
-        "defaults": {"value_per_unit": 0},
+        "defaults": {
+            "value_per_unit": 0,
+            "accreditation_required": True,
+            "accreditation_validity": dict(ACCREDITATION_VALIDITY),
+        },
     },
     {
         "code": "PPKS",
@@ -72,6 +81,11 @@ SEED_PROGRAMS = [
         "value_per_unit": 0,
         "description": "Bantuan terencana bagi penyandang disabilitas, lanjut usia, veteran "
         "dan janda veteran, gelandangan, dan anak terlantar di luar lembaga.",
-        "defaults": {"value_per_unit": 0, "max_decile": 4, "excluded_occupations": []},
+        "defaults": {
+            "value_per_unit": 0,
+            "max_decile": 4,
+            "excluded_occupations": EXCLUDED_OCCUPATIONS,
+            "categories": list(PPKS_CODES),
+        },
     },
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from berdaya.programs.defaults import ACCREDITATION_VALIDITY
 from berdaya.registry.models import Sex
 
 
@@ -30,6 +31,9 @@ CRITERIA_FIELDS = [
     "excluded_programs",
     "group_min",
     "group_max",
+    "categories",
+    "accreditation_required",
+    "accreditation_validity",
 ]
 
 
@@ -93,6 +97,24 @@ class ProgramYear(models.Model):
     )
     group_min = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
     group_max = models.PositiveSmallIntegerField(_("largest group"), null=True, blank=True)
+    # Social welfare categories (PPKS codes) a proposal may name; empty: no category column.
+    categories = models.JSONField(
+        _("welfare categories"),
+        default=list,
+        blank=True,
+        help_text=_("PPKS category codes a proposal may name; empty when the programme has none."),
+    )
+    accreditation_required = models.BooleanField(
+        _("valid accreditation required"),
+        default=False,
+        help_text=_("For institutions: a missing or expired accreditation makes them ineligible."),
+    )
+    accreditation_validity = models.JSONField(
+        _("accreditation validity (years per grade)"),
+        default=dict,
+        blank=True,
+        help_text=_('Years an accreditation stays valid by grade, e.g. {"A": 5, "B": 3, "C": 2}.'),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_from = models.CharField(_("created from"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,14 +141,62 @@ class ProgramYear(models.Model):
     def criteria(self) -> dict:
         return {name: getattr(self, name) for name in CRITERIA_FIELDS}
 
+    @property
+    def value_per_need(self) -> bool:
+        """No fixed value per unit: each proposal states its need and what it costs."""
+        return not self.value_per_unit
+
+    def validity_years(self, grade: str) -> int | None:
+        table = self.accreditation_validity or ACCREDITATION_VALIDITY
+        years = table.get((grade or "").upper())
+        return int(years) if years not in (None, "") else None
+
+
+class WelfareCategory(models.Model):
+    """A social welfare category (PPKS, Permensos 8/2012) and who fits it."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    sex = models.CharField(
+        _("sex"),
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_("Empty: men and women."),
+    )
+    once_only = models.BooleanField(
+        _("once in a lifetime"),
+        default=False,
+        help_text=_("Otherwise a person may receive assistance in this category once a year."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("welfare category (PPKS)")
+        verbose_name_plural = _("welfare categories (PPKS)")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def audit_repr(self) -> str:
+        return self.code
+
 
 class PastRecipient(models.Model):
     """Someone who received a programme in a year: the history "already received" checks."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="recipients")
     year = models.PositiveSmallIntegerField(_("year"))
-    nik = models.CharField(_("NIK"), max_length=32, db_index=True)
+    # The NIK of a person; an institution's registration number.
+    nik = models.CharField(_("NIK"), max_length=50, db_index=True)
     name = models.CharField(_("name"), max_length=150)
+    # The PPKS category the assistance was given in, where the programme has categories.
+    category = models.CharField(_("category"), max_length=10, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
     village_code = models.CharField(_("village"), max_length=13, blank=True)
@@ -138,7 +208,9 @@ class PastRecipient(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["program", "year", "nik"], name="pastrecipient_unique"),
+            models.UniqueConstraint(
+                fields=["program", "year", "nik", "category"], name="pastrecipient_unique"
+            ),
         ]
         indexes = [models.Index(fields=["program", "nik"])]
         verbose_name = _("past recipient")

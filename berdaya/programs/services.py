@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record, changed, snapshot
-from berdaya.programs.models import CRITERIA_FIELDS, PastRecipient, Program, ProgramYear
+from berdaya.programs.models import (
+    CRITERIA_FIELDS,
+    PastRecipient,
+    Program,
+    ProgramYear,
+    WelfareCategory,
+)
 
 PROGRAM_FIELDS = [
     "code",
@@ -50,6 +56,19 @@ def _validate_criteria(values: dict[str, Any]) -> None:
         errors["group_max"] = _("The largest group is smaller than the smallest group.")
     if (values.get("value_per_unit") or 0) < 0:
         errors["value_per_unit"] = _("The value per unit cannot be negative.")
+    categories = values.get("categories") or []
+    if categories:
+        known = set(WelfareCategory.objects.values_list("code", flat=True))
+        unknown = sorted(set(categories) - known)
+        if unknown:
+            errors["categories"] = _("Unknown categories: %(codes)s.") % {
+                "codes": ", ".join(unknown)
+            }
+    validity = values.get("accreditation_validity") or {}
+    if any(g not in ("A", "B", "C") or not 1 <= int(y or 0) <= 10 for g, y in validity.items()):
+        errors["accreditation_validity"] = _(
+            "An accreditation is valid for 1 to 10 years, per grade A, B or C."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -198,14 +217,19 @@ def recipients_import(
         read_id_number,
         read_text,
     )
+    from berdaya.registry.models import registration_key
 
     require(actor, "programs.manage")
+    categories = set(WelfareCategory.objects.values_list("code", flat=True))
     try:
         sheet = open_sheet(fileobj, file_name)
     except FileFormatError as exc:
         raise ValidationError(str(exc)) from None
     mapped, _unknown = map_headers(sheet.headers)
-    missing = [c for c in ("NIK", "NAMA") if c not in mapped]
+    # An institution programme's history is kept by registration number.
+    institutions = program.unit == "institution"
+    id_col, name_col = ("NO_REGISTRASI", "NAMA_LEMBAGA") if institutions else ("NIK", "NAMA")
+    missing = [c for c in (id_col, name_col) if c not in mapped]
     if missing:
         raise ValidationError(
             _("Required columns missing: %(cols)s.") % {"cols": ", ".join(missing)}
@@ -214,9 +238,17 @@ def recipients_import(
     for line, cells in sheet.rows:
         rec = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
         try:
-            nik = read_id_number(rec.get("NIK"), "NIK")
+            if institutions:
+                nik = registration_key(read_text(rec.get(id_col)))
+            else:
+                nik = read_id_number(rec.get("NIK"), "NIK")
             if not nik:
-                raise CellError(_("NIK is empty."))
+                raise CellError(_("%(col)s is empty.") % {"col": id_col})
+            category = read_text(rec.get("KATEGORI")).upper()[:10]
+            if category and category not in categories:
+                raise CellError(
+                    _("KATEGORI %(value)s is not a PPKS category code.") % {"value": category}
+                )
             row_year = year
             if read_text(rec.get("TAHUN")):
                 text = read_text(rec.get("TAHUN"))
@@ -227,8 +259,9 @@ def recipients_import(
                 PastRecipient(
                     program=program,
                     year=row_year,
-                    nik=nik[:32],
-                    name=read_text(rec.get("NAMA"))[:150],
+                    nik=nik[:50],
+                    category=category,
+                    name=read_text(rec.get(name_col))[:150],
                     birth_date=read_date(rec.get("TGL_LAHIR"), "TGL_LAHIR"),
                     sex=read_choice(rec.get("JENIS_KELAMIN"), SEX_VALUES, "JENIS_KELAMIN"),
                     village_code=read_text(rec.get("KODE_WILAYAH"))[:13],
@@ -261,3 +294,29 @@ recipients_changed_hooks: list[Any] = []
 def _recipients_changed(program: Program) -> None:
     for hook in recipients_changed_hooks:
         hook(program)
+
+
+@transaction.atomic
+def category_update(*, actor: Any, category: WelfareCategory, **fields: Any) -> WelfareCategory:
+    """Change a welfare category's criteria; proposals naming it are verified again."""
+    require(actor, "programs.manage")
+    category = WelfareCategory.objects.select_for_update().get(pk=category.pk)
+    names = ["name", "age_min", "age_max", "sex", "once_only", "active"]
+    before = snapshot(category, names)
+    for name in names:
+        if name in fields:
+            setattr(category, name, fields[name])
+    lo, hi = category.age_min, category.age_max
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationError({"age_max": _("The maximum age is below the minimum age.")})
+    if not (category.name or "").strip():
+        raise ValidationError({"name": _("Write the category's name.")})
+    category.full_clean()
+    category.save()
+    b, a = changed(before, snapshot(category, names))
+    if a:
+        audit_record(actor=actor, action="category.update", obj=category, before=b, after=a)
+        years = ProgramYear.objects.select_related("program")
+        for program in {py.program for py in years if category.code in (py.categories or [])}:
+            _recipients_changed(program)
+    return category

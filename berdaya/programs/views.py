@@ -9,9 +9,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from berdaya.accounts.scope import require
 from berdaya.core.forms import apply_errors
-from berdaya.programs.forms import NewYearForm, ProgramForm, ProgramYearForm, RecipientsForm
-from berdaya.programs.models import PastRecipient, Program, ProgramYear
+from berdaya.programs.forms import (
+    NewYearForm,
+    ProgramForm,
+    ProgramYearForm,
+    RecipientsForm,
+    WelfareCategoryForm,
+)
+from berdaya.programs.models import PastRecipient, Program, ProgramYear, WelfareCategory
 from berdaya.programs.services import (
+    category_update,
     program_create,
     program_update,
     program_year_copy,
@@ -148,3 +155,32 @@ def recipients_upload(request, code: str):
     else:
         messages.success(request, _("%(rows)s rows read, %(added)s recipients added.") % result)
     return redirect("programs:detail", code=code)
+
+
+@login_required
+@require_GET
+def category_list(request):
+    require(request.user, "programs.view")
+    return render(request, "programs/category_list.html", {
+        "categories": WelfareCategory.objects.all(),
+        "can_manage": request.user.has_capability("programs.manage"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request, category_code: str):
+    require(request.user, "programs.manage")
+    category = get_object_or_404(WelfareCategory, code=category_code)
+    form = WelfareCategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category_update(actor=request.user, category=WelfareCategory.objects.get(
+                pk=category.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Category saved. Proposals naming it will be verified "
+                                        "again."))
+            return redirect("programs:categories")
+    return render(request, "programs/category_form.html", {"form": form, "category": category})

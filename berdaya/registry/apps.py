@@ -25,4 +25,13 @@ class RegistryConfig(AppConfig):
                 prefix="/dtks/",
             )
         )
+        register_nav(
+            NavItem(
+                _("Institutions (LKS)"),
+                "registry:institution_index",
+                "institutions.view",
+                order=150,
+                prefix="/lks/",
+            )
+        )
         register_home_card(registry_card)

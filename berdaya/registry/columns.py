@@ -56,6 +56,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "KELOMPOK": ("KELOMPOK", "NAMA_KELOMPOK"),
     "JABATAN": ("JABATAN", "JABATAN_KELOMPOK", "POSISI"),
     "JENIS_USAHA": ("JENIS_USAHA", "USAHA"),
+    "NAMA_LEMBAGA": ("NAMA_LEMBAGA", "NAMA_LKS", "NAMA_PANTI", "LEMBAGA"),
+    "NO_REGISTRASI": (
+        "NO_REGISTRASI",
+        "NOMOR_REGISTRASI",
+        "NO_REG",
+        "NO_TANDA_DAFTAR",
+        "NOMOR_TANDA_DAFTAR",
+        "TANDA_DAFTAR",
+    ),
+    "JENIS_LEMBAGA": ("JENIS_LEMBAGA", "JENIS_LKS", "JENIS_PANTI"),
+    "AKREDITASI": ("AKREDITASI", "NILAI_AKREDITASI", "PERINGKAT_AKREDITASI"),
+    "TGL_AKREDITASI": ("TGL_AKREDITASI", "TANGGAL_AKREDITASI", "TAHUN_AKREDITASI"),
+    "KEBUTUHAN": ("KEBUTUHAN", "JENIS_KEBUTUHAN", "JENIS_BANTUAN", "USULAN_BANTUAN"),
+    "NILAI": ("NILAI", "NILAI_BANTUAN", "BIAYA", "NOMINAL", "JUMLAH_RP", "ANGGARAN"),
+    "TGL_REGISTRASI": ("TGL_REGISTRASI", "TANGGAL_REGISTRASI", "TGL_TANDA_DAFTAR"),
+    "KAPASITAS": ("KAPASITAS", "DAYA_TAMPUNG"),
+    "PENGHUNI": ("PENGHUNI", "JUMLAH_PENGHUNI", "JUMLAH_WARGA_BINAAN", "JUMLAH_ANAK_ASUH"),
+    "PIMPINAN": ("PIMPINAN", "KETUA_LEMBAGA", "NAMA_PIMPINAN", "KEPALA_LEMBAGA"),
+    "TELEPON": ("TELEPON", "NO_TELEPON", "NO_HP", "TELP", "HP"),
+    # Planned individual assistance (PPKS): the social welfare category.
+    "KATEGORI": ("KATEGORI", "KATEGORI_PPKS", "JENIS_PPKS", "PPKS"),
 }
 _LOOKUP = {alias: canonical for canonical, aliases in ALIASES.items() for alias in aliases}
 
@@ -195,6 +216,32 @@ def read_choice(value: Any, table: dict[str, str], label: str) -> str:
             _("%(label)s %(value)s is not one of: %(allowed)s.")
             % {"label": label, "value": text, "allowed": allowed}
         ) from None
+
+
+def read_amount(value: Any, label: str) -> int | None:
+    """Whole rupiah: `15000000`, `15.000.000`, `Rp15.000.000` or `Rp 15.000.000,00`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("%(label)s is not an amount in rupiah.") % {"label": label})
+    if isinstance(value, int | float):
+        if value < 0 or (isinstance(value, float) and not value.is_integer()):
+            raise CellError(
+                _("%(label)s %(value)s is not a whole amount in rupiah.")
+                % {"label": label, "value": value}
+            )
+        return int(value)
+    text = read_text(value).upper().replace("RP", "").replace(" ", "")
+    if not text:
+        return None
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,0+)?", text) or re.fullmatch(r"\d+(,0+)?", text):
+        return int(text.split(",")[0].replace(".", ""))
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+        return int(text.replace(",", ""))
+    raise CellError(
+        _("%(label)s %(value)s is not an amount in rupiah: write 15000000 or Rp15.000.000.")
+        % {"label": label, "value": read_text(value)}
+    )
 
 
 def read_flag(value: Any, label: str) -> bool:

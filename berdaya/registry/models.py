@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -291,3 +293,85 @@ class RegisterRecord(models.Model):
     @property
     def is_deceased(self) -> bool:
         return self.life_status == LifeStatus.DECEASED
+
+
+class InstitutionKind(models.TextChoices):
+    """The kind of a social welfare institution (LKS)."""
+
+    CHILDREN = "ANAK", _("Orphanage / children's home (LKSA)")
+    ELDERLY = "LANSIA", _("Elderly home")
+    DISABILITY = "DISABILITAS", _("Disability home")
+    OTHER = "LAINNYA", _("Other")
+
+
+class Accreditation(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class Institution(models.Model):
+    """A social welfare institution (LKS) registered with a social affairs office.
+
+    Registered means: in this list with a registration number and not revoked. The
+    accreditation (grade and date) decides whether it may receive technical assistance.
+    """
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        REVOKED = "revoked", _("Registration revoked")
+
+    uid = models.UUIDField(_("system id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    name_norm = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(_("type"), max_length=12, choices=InstitutionKind.choices)
+    # Written as issued ("463/112/DINSOS/2021"); the key is upper-case without spaces.
+    registration_number = models.CharField(_("registration number"), max_length=50)
+    registration_key = models.CharField(max_length=50, unique=True, editable=False)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    accreditation = models.CharField(
+        _("accreditation"), max_length=1, choices=Accreditation.choices, blank=True
+    )
+    accreditation_date = models.DateField(_("accreditation date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    village = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    regency = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regency/city"),
+        editable=False,
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+    head_name = models.CharField(_("head of the institution"), max_length=150, blank=True)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REGISTERED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    region_scope_field = "regency"
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("institution (LKS)")
+        verbose_name_plural = _("institutions (LKS)")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_repr(self) -> str:
+        return f"{self.name} ({self.registration_number})"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.village_id
+
+
+def registration_key(value: str) -> str:
+    """The key of a registration number: upper-case, without spaces."""
+    return "".join(str(value or "").upper().split())

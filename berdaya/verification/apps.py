@@ -35,6 +35,10 @@ class VerificationConfig(AppConfig):
 
         if services.mark_stale_for_program not in programs.recipients_changed_hooks:
             programs.recipients_changed_hooks.append(services.mark_stale_for_program)
+        from berdaya.registry import institutions
+
+        if services.mark_stale_for_institutions not in institutions.institutions_changed_hooks:
+            institutions.institutions_changed_hooks.append(services.mark_stale_for_institutions)
 
 
 def _register_changed(sender, import_run, record_ids, **kwargs) -> int:

@@ -25,6 +25,15 @@ class Verification(models.Model):
         related_name="+",
         verbose_name=_("register person"),
     )
+    # For an institution programme (LKS): the registered institution the row names.
+    institution = models.ForeignKey(
+        "registry.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered institution"),
+    )
     link_method = models.CharField(_("how it was found"), max_length=20, blank=True)
     link_score = models.FloatField(_("match probability"), null=True, blank=True)
     # Per-field evidence of the link: {"name": "agree", "birth_date": "partial", ...}.

@@ -126,3 +126,93 @@ def person_reasons(
     if duplicate:
         reasons.append("DUPLICATE_IN_BATCH")
     return sorted(set(reasons))
+
+
+@dataclass(frozen=True)
+class Category:
+    """A welfare category's criteria (PPKS): who fits it."""
+
+    code: str
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: str = ""
+    active: bool = True
+
+
+def category_fits(who: Person, category: Category | None, reference_date: dt.date) -> bool:
+    """Whether the person fits the category's criteria (unknown or inactive: does not fit)."""
+    if category is None or not category.active:
+        return False
+    if category.sex and who.sex and who.sex != category.sex:
+        return False
+    if who.birth_date and (category.age_min is not None or category.age_max is not None):
+        age = age_on(who.birth_date, reference_date)
+        if category.age_min is not None and age < category.age_min:
+            return False
+        if category.age_max is not None and age > category.age_max:
+            return False
+    return True
+
+
+def category_reasons(
+    row: Person, register: Person | None, category: Category | None, reference_date: dt.date
+) -> list[str]:
+    """CATEGORY_NOT_ELIGIBLE when the person (the register's values when linked) does not fit."""
+    return (
+        []
+        if category_fits(register or row, category, reference_date)
+        else ["CATEGORY_NOT_ELIGIBLE"]
+    )
+
+
+@dataclass(frozen=True)
+class InstitutionFacts:
+    """An institution's values the rules read: the registry's when registered, else the row's."""
+
+    grade: str
+    accredited_on: dt.date | None
+    village_code: str
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def accreditation_valid(facts: InstitutionFacts, validity: dict[str, int], on: dt.date) -> bool:
+    """An accreditation is valid from its date for the years its grade allows (A 5, B 3, C 2)."""
+    years = validity.get(facts.grade) if facts.grade else None
+    if years is None or facts.accredited_on is None or facts.accredited_on > on:
+        return False
+    return on < add_years(facts.accredited_on, int(years))
+
+
+def institution_reasons(
+    *,
+    row: InstitutionFacts,
+    registered: InstitutionFacts | None,
+    accreditation_required: bool,
+    validity: dict[str, int],
+    check_date: dt.date,
+    proposing_region: str,
+    already_received: bool,
+    duplicate: bool,
+) -> list[str]:
+    """Every reason code that applies to an institution's proposal (LKS), sorted."""
+    reasons = []
+    if registered is None:
+        reasons.append("LKS_NOT_REGISTERED")
+    facts = registered or row
+    if accreditation_required and not accreditation_valid(facts, validity, check_date):
+        reasons.append("ACCREDITATION_EXPIRED")
+    if already_received:
+        reasons.append("ALREADY_RECEIVED")
+    village = facts.village_code or ""
+    if village and not (village == proposing_region or village.startswith(proposing_region + ".")):
+        reasons.append("OUTSIDE_REGION")
+    if duplicate:
+        reasons.append("DUPLICATE_IN_BATCH")
+    return sorted(reasons)

@@ -7,7 +7,9 @@ One audit event per run, with a change row per proposal whose verdict changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,12 +22,20 @@ from berdaya.accounts.scope import require
 from berdaya.core.audit import audit_record
 from berdaya.core.models import AuditChange
 from berdaya.intake.models import Proposal
+from berdaya.programs.defaults import ACCREDITATION_VALIDITY
 from berdaya.programs.models import PastRecipient, Program, ProgramYear
 from berdaya.regions.codes import normalize_code
 from berdaya.verification.linking import Link, link_proposals
 from berdaya.verification.models import Verification, VerificationRun
 from berdaya.verification.reasons import Verdict, verdict_for
-from berdaya.verification.rules import Criteria, Person, person_reasons
+from berdaya.verification.rules import (
+    Criteria,
+    InstitutionFacts,
+    Person,
+    category_reasons,
+    institution_reasons,
+    person_reasons,
+)
 
 BATCH = 2000
 
@@ -146,6 +156,15 @@ def verify(
     return run
 
 
+@dataclass
+class Outcome:
+    """What verification found for one proposal: its link and its reasons."""
+
+    reasons: list[str]
+    link: Link = field(default_factory=lambda: Link(None))
+    institution_id: int | None = None
+
+
 def _verify(actor, program_year, run, progress) -> dict[str, int]:
     base = Proposal.objects.filter(program_year=program_year, status=Proposal.Status.PROPOSED)
     if run.region_code:
@@ -153,65 +172,24 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
     todo = list(
         base.filter(Q(verification__isnull=True) | Q(verification__stale=True)).order_by("pk")
     )
-    # Links of the proposals to verify now; others keep theirs for the duplicate check.
-    links, rows = link_proposals(todo)
-    dup, other_group = _duplicates(program_year, links)
-    # Proposals whose duplicate flag is now wrong join the run (another one came or went).
-    todo_ids = {p.pk for p in todo}
-    flipped = [
-        v.proposal_id
-        for v in Verification.objects.filter(proposal__in=base)
-        .exclude(proposal_id__in=todo_ids)
-        .only("proposal_id", "reasons")
-        if ("DUPLICATE_IN_BATCH" in v.reasons) != (v.proposal_id in dup)
-        or ("MEMBER_IN_OTHER_GROUP" in v.reasons) != (v.proposal_id in other_group)
-    ]
-    if flipped:
-        extra = list(Proposal.objects.filter(pk__in=flipped).select_related("verification"))
-        for p in extra:
-            rid = p.verification.register_record_id
-            links[p.pk] = Link(
-                rid, p.verification.link_method, p.verification.link_score, p.verification.evidence
-            )
-        missing = {links[p.pk].register_id for p in extra} - set(rows) - {None}
-        if missing:
-            from berdaya.registry.models import RegisterRecord
-            from berdaya.verification.linking import REGISTER_VALUES
-
-            for r in RegisterRecord.objects.filter(pk__in=missing).values(*REGISTER_VALUES):
-                rows[r["id"]] = r
-        todo.extend(extra)
+    if program_year.program.unit == "institution":
+        todo, outcomes = _decide_institutions(program_year, base, todo)
+    else:
+        todo, outcomes = _decide_people(program_year, base, todo)
     VerificationRun.objects.filter(pk=run.pk).update(total=len(todo))
     run.total = len(todo)
-    criteria = Criteria.of(program_year)
-    niks = {p.nik for p in todo}
-    niks |= {rows[lk.register_id]["nik"] for lk in links.values() if lk.register_id in rows}
-    received = received_niks(program_year, niks)
+    now = timezone.now()
     existing = {
         v.proposal_id: v for v in Verification.objects.filter(proposal_id__in=[p.pk for p in todo])
     }
-    now = timezone.now()
     counts = {Verdict.ELIGIBLE.value: 0, Verdict.INELIGIBLE.value: 0, Verdict.REVIEW.value: 0}
     for start in range(0, len(todo), BATCH):
         chunk = todo[start : start + BATCH]
         with transaction.atomic():
-            event = None
             changes, creates, updates = [], [], []
             for p in chunk:
-                link = links.get(p.pk) or Link(None)
-                reg = rows.get(link.register_id) if link.register_id else None
-                register = _register_person(reg) if reg else None
-                got = p.nik in received or (reg is not None and reg["nik"] in received)
-                reasons = person_reasons(
-                    row=_row_person(p),
-                    register=register,
-                    criteria=criteria,
-                    proposing_region=p.region_id,
-                    already_received=got,
-                    duplicate=p.pk in dup,
-                )
-                if p.pk in other_group:
-                    reasons = sorted([*reasons, "MEMBER_IN_OTHER_GROUP"])
+                outcome = outcomes(p)
+                reasons, link = outcome.reasons, outcome.link
                 computed = verdict_for(reasons)
                 v = existing.get(p.pk)
                 if v is None:
@@ -220,10 +198,12 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
                 else:
                     updates.append(v)
                 before = (v.verdict, list(v.reasons or []))
-                v.register_record_id = link.register_id if reg else None
-                v.link_method = link.method if reg else ""
-                v.link_score = link.score if reg else None
-                v.evidence = link.evidence if reg else {}
+                linked = link.register_id is not None
+                v.register_record_id = link.register_id
+                v.link_method = link.method if linked else ""
+                v.link_score = link.score if linked else None
+                v.evidence = link.evidence if linked else {}
+                v.institution_id = outcome.institution_id
                 v.reasons = reasons
                 v.computed_verdict = computed
                 if not v.overridden:
@@ -240,6 +220,7 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
                 updates,
                 [
                     "register_record",
+                    "institution",
                     "link_method",
                     "link_score",
                     "evidence",
@@ -297,6 +278,162 @@ def _verify(actor, program_year, run, progress) -> dict[str, int]:
     return counts
 
 
+def _decide_people(program_year, base, todo):
+    """Link each person to the register and apply the programme's (and category's) rules."""
+    links, rows = link_proposals(todo)
+    dup, other_group = _duplicates(program_year, links)
+    # Proposals whose duplicate flag is now wrong join the run (another one came or went).
+    todo_ids = {p.pk for p in todo}
+    flipped = [
+        v.proposal_id
+        for v in Verification.objects.filter(proposal__in=base)
+        .exclude(proposal_id__in=todo_ids)
+        .only("proposal_id", "reasons")
+        if ("DUPLICATE_IN_BATCH" in v.reasons) != (v.proposal_id in dup)
+        or ("MEMBER_IN_OTHER_GROUP" in v.reasons) != (v.proposal_id in other_group)
+    ]
+    if flipped:
+        extra = list(Proposal.objects.filter(pk__in=flipped).select_related("verification"))
+        for p in extra:
+            rid = p.verification.register_record_id
+            links[p.pk] = Link(
+                rid, p.verification.link_method, p.verification.link_score, p.verification.evidence
+            )
+        missing = {links[p.pk].register_id for p in extra} - set(rows) - {None}
+        if missing:
+            from berdaya.registry.models import RegisterRecord
+            from berdaya.verification.linking import REGISTER_VALUES
+
+            for r in RegisterRecord.objects.filter(pk__in=missing).values(*REGISTER_VALUES):
+                rows[r["id"]] = r
+        todo = [*todo, *extra]
+    criteria = Criteria.of(program_year)
+    niks = {p.nik for p in todo}
+    niks |= {rows[lk.register_id]["nik"] for lk in links.values() if lk.register_id in rows}
+    received = received_niks(program_year, niks)
+    categories = _categories(program_year)
+    by_category = received_by_category(program_year, niks, categories) if categories else set()
+
+    def decide(p: Proposal) -> Outcome:
+        link = links.get(p.pk) or Link(None)
+        reg = rows.get(link.register_id) if link.register_id else None
+        register = _register_person(reg) if reg else None
+        got = p.nik in received or (reg is not None and reg["nik"] in received)
+        if categories:
+            got = got or any((n, p.category) in by_category for n in (p.nik, reg and reg["nik"]))
+        reasons = person_reasons(
+            row=_row_person(p),
+            register=register,
+            criteria=criteria,
+            proposing_region=p.region_id,
+            already_received=got,
+            duplicate=p.pk in dup,
+        )
+        if p.pk in other_group:
+            reasons.append("MEMBER_IN_OTHER_GROUP")
+        if categories:
+            reasons += category_reasons(
+                _row_person(p), register, categories.get(p.category), criteria.reference_date
+            )
+        return Outcome(sorted(set(reasons)), link if reg else Link(None))
+
+    return todo, decide
+
+
+def _categories(program_year: ProgramYear) -> dict[str, Any]:
+    """The welfare categories a programme year's proposals name, by code (empty: none)."""
+    from berdaya.programs.models import WelfareCategory
+
+    if not program_year.categories:
+        return {}
+    allowed = {c.upper() for c in program_year.categories}
+    return {c.code: c for c in WelfareCategory.objects.filter(code__in=allowed)}
+
+
+def received_by_category(
+    program_year: ProgramYear, niks: set[str], categories: dict[str, Any]
+) -> set[tuple[str, str]]:
+    """(NIK, category) pairs already assisted: this year, or before in a once-only category."""
+    found: set[tuple[str, str]] = set()
+    items = sorted(niks)
+    for i in range(0, len(items), BATCH):
+        for nik, year, code in PastRecipient.objects.filter(
+            program=program_year.program, nik__in=items[i : i + BATCH]
+        ).values_list("nik", "year", "category"):
+            category = categories.get(code)
+            once = bool(category and category.once_only)
+            if year == program_year.year or (once and year < program_year.year):
+                found.add((nik, code))
+    return found
+
+
+def _decide_institutions(program_year, base, todo):
+    """Institutions (LKS): registered, accreditation valid, not assisted this year, once."""
+    from berdaya.registry.models import Institution, registration_key
+
+    everyone = list(base.order_by("submitted_at", "row_number", "pk"))
+    keys = {registration_key(p.registration_number) for p in everyone} - {""}
+    registered = {
+        i.registration_key: i
+        for i in Institution.objects.filter(
+            registration_key__in=keys, status=Institution.Status.REGISTERED
+        )
+    }
+    # The same institution proposed twice this year (by any office): the later is a duplicate.
+    first: set[Any] = set()
+    dup: set[int] = set()
+    for p in Proposal.objects.filter(
+        program_year=program_year, status=Proposal.Status.PROPOSED
+    ).order_by("submitted_at", "row_number", "pk"):
+        key = registration_key(p.registration_number) or ("name", p.name_norm, p.village_code)
+        if key in first:
+            dup.add(p.pk)
+        first.add(key)
+    todo_ids = {p.pk for p in todo}
+    flipped = {
+        v.proposal_id
+        for v in Verification.objects.filter(proposal__in=base).exclude(proposal_id__in=todo_ids)
+        if ("DUPLICATE_IN_BATCH" in v.reasons) != (v.proposal_id in dup)
+    }
+    todo = [*todo, *(p for p in everyone if p.pk in flipped)]
+    received = received_niks(program_year, keys)
+    validity = {
+        k.upper(): int(v)
+        for k, v in (program_year.accreditation_validity or ACCREDITATION_VALIDITY).items()
+    }
+    check_date = accreditation_check_date(program_year)
+
+    def decide(p: Proposal) -> Outcome:
+        key = registration_key(p.registration_number)
+        inst = registered.get(key) if key else None
+        row = InstitutionFacts(p.accreditation, p.accreditation_date, p.village_code)
+        facts = (
+            InstitutionFacts(inst.accreditation, inst.accreditation_date, inst.village_id)
+            if inst
+            else None
+        )
+        reasons = institution_reasons(
+            row=row,
+            registered=facts,
+            accreditation_required=program_year.accreditation_required,
+            validity=validity,
+            check_date=check_date,
+            proposing_region=p.region_id,
+            already_received=bool(key) and key in received,
+            duplicate=p.pk in dup,
+        )
+        return Outcome(reasons, institution_id=inst.pk if inst else None)
+
+    return todo, decide
+
+
+def accreditation_check_date(program_year: ProgramYear) -> dt.date:
+    """The day an accreditation must be valid on: today, within the programme year (its
+    reference date at the earliest, 31 December at the latest)."""
+    today = timezone.localdate()
+    return min(max(today, program_year.reference_date), dt.date(program_year.year, 12, 31))
+
+
 def mark_stale(proposal_ids: list[int]) -> int:
     """Proposals whose data changed are verified again by the next run."""
     return Verification.objects.filter(proposal_id__in=proposal_ids).update(stale=True)
@@ -310,6 +447,30 @@ def mark_stale_for_register(record_ids: list[int]) -> int:
             proposal__status=Proposal.Status.PROPOSED,
         ).update(stale=True)
     return n
+
+
+def mark_stale_for_institutions(institution_ids: list[int]) -> int:
+    """Open proposals naming these institutions (by registration number) are checked again."""
+    from berdaya.registry.models import Institution, registration_key
+
+    keys = set(
+        Institution.objects.filter(pk__in=institution_ids).values_list(
+            "registration_key", flat=True
+        )
+    )
+    ids = [
+        pk
+        for pk, number in Proposal.objects.filter(
+            status=Proposal.Status.PROPOSED, program_year__program__unit="institution"
+        ).values_list("pk", "registration_number")
+        if registration_key(number) in keys
+    ]
+    ids += list(
+        Verification.objects.filter(institution_id__in=institution_ids).values_list(
+            "proposal_id", flat=True
+        )
+    )
+    return Verification.objects.filter(proposal_id__in=set(ids)).update(stale=True)
 
 
 def mark_stale_for_program(program: Program) -> int:

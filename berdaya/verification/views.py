@@ -39,6 +39,29 @@ FIELDS_SIDE_BY_SIDE = [
     ("occupation", gettext_lazy("Occupation")), ("kk", gettext_lazy("KK number")),
 ]
 
+# An institution's proposal beside the LKS register: (proposal field, institution field, label).
+INSTITUTION_SIDE_BY_SIDE = [
+    ("name", "name", gettext_lazy("Name")),
+    ("registration_number", "registration_number", gettext_lazy("Registration number")),
+    ("institution_kind", "kind", gettext_lazy("Institution type")),
+    ("accreditation", "accreditation", gettext_lazy("Accreditation")),
+    ("accreditation_date", "accreditation_date", gettext_lazy("Accreditation date")),
+    ("village_code", "village_id", gettext_lazy("Village")),
+    ("address", "address", gettext_lazy("Address")),
+]
+
+
+def _institution_comparison(proposal, inst) -> list[dict]:
+    rows = []
+    for mine_name, theirs_name, label in INSTITUTION_SIDE_BY_SIDE:
+        mine = getattr(proposal, mine_name)
+        theirs = getattr(inst, theirs_name) if inst else None
+        state = ""
+        if inst is not None:
+            state = "agree" if (mine or "") == (theirs or "") else "disagree"
+        rows.append({"label": label, "proposal": mine, "register": theirs, "state": state})
+    return rows
+
 
 class OverrideForm(StyledFormMixin, forms.Form):
     verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices)
@@ -84,7 +107,7 @@ def proposal_index(request):
     if q:
         digits = q.replace(" ", "")
         qs = qs.filter(nik__startswith=digits) if digits.isdigit() else qs.filter(
-            name_norm__contains=normalize_name(q))
+            Q(name_norm__contains=normalize_name(q)) | Q(registration_number__istartswith=q))
     qs = qs.order_by("region_id", "submitted_at", "row_number", "pk")
     if request.GET.get("format") == "xlsx":
         require(request.user, "proposals.view")
@@ -104,21 +127,44 @@ def proposal_index(request):
 
 
 def _export(request, py, qs):
+    """The list as XLSX, with the columns of its programme's rows (person or institution)."""
+    institution = py is not None and py.program.unit == "institution"
+    categories = py is not None and bool(py.categories)
+    per_need = py is not None and py.value_per_need
+    if institution:
+        headers = ["ID", "NAMA_LEMBAGA", "NO_REGISTRASI", "JENIS_LEMBAGA", "AKREDITASI",
+                   "KODE_WILAYAH", "WILAYAH"]
+    else:
+        headers = ["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "WILAYAH"]
+    if categories:
+        headers.append("KATEGORI")
+    if per_need:
+        headers += ["KEBUTUHAN", "NILAI"]
+    headers += ["PUTUSAN", "KODE_ALASAN", "ALASAN", "DIUBAH_VERIFIKATOR", "UID"]
     rows = []
     for p in qs.select_related("verification__register_record"):
         v = getattr(p, "verification", None)
-        rows.append([
-            p.row_id, mask_nik(p.nik), p.name, p.birth_date.isoformat(), p.sex,
-            p.village_code, p.region_id,
+        if institution:
+            row = [p.row_id, p.name, p.registration_number, p.institution_kind, p.accreditation,
+                   p.village_code, p.region_id]
+        else:
+            row = [p.row_id, mask_nik(p.nik), p.name,
+                   p.birth_date.isoformat() if p.birth_date else "", p.sex, p.village_code,
+                   p.region_id]
+        if categories:
+            row.append(p.category)
+        if per_need:
+            row += [p.need, p.need_value]
+        row += [
             v.verdict if v else "", ";".join(sorted(v.reasons)) if v else "",
             "; ".join(reason_label(r) for r in sorted(v.reasons)) if v else "",
             "1" if v and v.overridden else "0", str(p.uid),
-        ])
+        ]
+        rows.append(row)
     return export_response(
         user=request.user, name=f"verdicts-{py.program.code}-{py.year}" if py else "verdicts",
-        headers=["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "WILAYAH",
-                 "PUTUSAN", "KODE_ALASAN", "ALASAN", "DIUBAH_VERIFIKATOR", "UID"],
-        rows=rows, filters={k: v for k, v in request.GET.items() if k != "format"})
+        headers=headers, rows=rows,
+        filters={k: v for k, v in request.GET.items() if k != "format"})
 
 
 @login_required
@@ -127,14 +173,19 @@ def proposal_detail(request, uid):
     require(request.user, "proposals.view")
     proposal = proposal_get(request.user, uid)
     v = Verification.objects.select_related("register_record", "overridden_by",
-                                            "verified_by").filter(proposal=proposal).first()
+                                            "verified_by", "institution").filter(
+        proposal=proposal).first()
     record = v.register_record if v else None
     revealed = request.user.has_capability("nik.reveal")
     if revealed:
         # Verifiers compare NIKs digit by digit; opening a full record is always logged.
         audit_record(actor=request.user, action="proposal.view_full", obj=proposal)
+    institution_unit = proposal.program_year.program.unit == "institution"
     comparison = []
-    for name, label in FIELDS_SIDE_BY_SIDE:
+    if institution_unit:
+        record = v.institution if v else None
+        comparison = _institution_comparison(proposal, record)
+    for name, label in [] if institution_unit else FIELDS_SIDE_BY_SIDE:
         mine = getattr(proposal, name)
         theirs = getattr(record, name) if record else None
         if name in ("nik", "kk") and not revealed:
@@ -148,7 +199,13 @@ def proposal_detail(request, uid):
         comparison.append({"label": label, "proposal": mine, "register": theirs,
                            "state": state})
     register_extra = []
-    if record is not None:
+    if institution_unit and record is not None:
+        register_extra = [
+            (_("Status"), record.get_status_display()),
+            (_("Capacity"), record.capacity if record.capacity is not None else "—"),
+            (_("Residents"), record.residents if record.residents is not None else "—"),
+        ]
+    elif record is not None:
         register_extra = [
             (_("Welfare decile"), record.decile if record.decile is not None else "—"),
             (_("Life status"), record.life_status or "—"),
@@ -158,6 +215,7 @@ def proposal_detail(request, uid):
         ]
     return render(request, "verification/proposal_detail.html", {
         "proposal": proposal, "v": v, "record": record, "comparison": comparison,
+        "institution_unit": institution_unit, "category": _category_of(proposal),
         "register_extra": register_extra,
         "reasons": [(code, reason_label(code), REASONS[code][0]) for code in
                     (v.reasons if v else [])],
@@ -170,6 +228,14 @@ def proposal_detail(request, uid):
         "can_submit": request.user.has_capability("proposals.submit"),
         "can_comment": request.user.has_capability("proposals.comment"),
     })
+
+
+def _category_of(proposal):
+    from berdaya.programs.models import WelfareCategory
+
+    if not proposal.category:
+        return None
+    return WelfareCategory.objects.filter(code=proposal.category).first()
 
 
 @login_required
