@@ -107,3 +107,34 @@ def test_programme_pages(client, users):
     client.force_login(users["op_smd"])
     assert client.get("/program/UEP/2025/").status_code == 200  # readable by regions
     assert client.post("/program/UEP/2025/", {"max_decile": "9"}).status_code == 403
+
+
+def test_year_pages_show_the_settings_of_their_unit(client, users):
+    client.force_login(users["admin"])
+    program_year_for(actor=users["admin"], program="LKS", year=2025)
+    program_year_for(actor=users["admin"], program="PPKS", year=2025)
+    lks = client.get("/program/LKS/2025/").content.decode()
+    assert 'name="accreditation_required"' in lks and 'name="validity_c"' in lks
+    assert 'name="age_min"' not in lks and 'name="categories"' not in lks
+    ppks = client.get("/program/PPKS/2025/").content.decode()
+    assert ppks.count('name="categories"') == 26 and 'name="validity_a"' not in ppks
+    response = client.post("/program/LKS/2025/", {
+        "value_per_unit": "0", "accreditation_required": "on", "validity_a": "5",
+        "validity_b": "4", "validity_c": "2"})
+    assert response.status_code == 302
+    py = ProgramYear.objects.get(program__code="LKS", year=2025)
+    assert py.accreditation_validity == {"A": 5, "B": 4, "C": 2} and py.accreditation_required
+    response = client.post("/program/PPKS/2025/", {
+        "value_per_unit": "0", "age_reference_month": "1", "age_reference_day": "1",
+        "max_decile": "4", "categories": ["LUT", "PD"]})
+    assert response.status_code == 302
+    assert ProgramYear.objects.get(program__code="PPKS", year=2025).categories == ["LUT", "PD"]
+    # The category pages: everyone reads, the province admin edits (audited).
+    assert "Lanjut Usia Terlantar" in client.get("/program/kategori-ppks/").content.decode()
+    response = client.post("/program/kategori-ppks/LUT/", {"name": "Lanjut Usia Terlantar",
+                                                          "age_min": "65", "active": "on"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="category.update").exists()
+    client.force_login(users["op_smd"])
+    assert client.get("/program/kategori-ppks/").status_code == 200
+    assert client.post("/program/kategori-ppks/LUT/", {"age_min": "1"}).status_code == 403
