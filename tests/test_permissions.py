@@ -22,7 +22,8 @@ from tests.conftest import BALIKPAPAN_VILLAGE, SAMARINDA_VILLAGE
 # Routes any visitor may open without signing in.
 PUBLIC = {"accounts:login", "set_language"}
 # Audit rows that record a read (an export, a download, a sign-in), not a change.
-READS = ("export", "file.download", "login", "logout", "login.failed", "proposal.view_full")
+READS = ("export", "file.download", "login", "logout", "login.failed", "proposal.view_full",
+         "personal_data.report")
 # Routes whose POST is a user's own business (their session, their language).
 SELF_SERVICE = {"accounts:logout", "set_language", "accounts:password_change"}
 

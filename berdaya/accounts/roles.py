@@ -65,6 +65,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "institutions.view": frozenset(_ALL_STAFF),
     "institutions.manage": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
     "audit.view": frozenset({Role.PROVINCE_ADMIN, Role.HEAD_OF_OFFICE, Role.VIEWER}),
+    # Answering a person's request to see their data (UU 27/2022), within the user's region.
+    "personal_data.report": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
     "users.manage": frozenset({Role.PROVINCE_ADMIN}),
     # Programmes, their yearly criteria, the national register and past recipients.
     "programs.view": frozenset(_ALL_STAFF),

@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
 
         register_nav(NavItem(_("Home"), "core:home", order=0, prefix="/"))
         register_nav(NavItem(_("Audit trail"), "core:audit", "audit.view", order=900))
+        register_nav(NavItem(_("Personal data"), "core:personal_data", "personal_data.report",
+                             order=950))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from berdaya.core.audit import audit_record
 # A cell that starts with one of these is read as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_cell(value: Any) -> Any:
@@ -33,28 +35,54 @@ def _filename(name: str, ext: str) -> str:
 def build_xlsx(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Data"
 ) -> tuple[bytes, int]:
+    return build_workbook([(sheet, headers, rows)])
+
+
+def _plain(value: Any) -> Any:
+    """Dates as text (YYYY-MM-DD; times in WITA): never a bare serial number in Excel."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def build_workbook(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> tuple[bytes, int]:
+    """An XLSX with one sheet per (name, headers, rows); every cell safe; rows counted."""
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
-    ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True})
     text = book.add_format({"num_format": "@"})
-    ws.write_row(0, 0, [safe_cell(h) for h in headers], bold)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            value = safe_cell(value)
-            if isinstance(value, str):
-                # write_string: a NIK stays text, never a number Excel would round.
-                ws.write_string(count, col, value, text)
-            elif value is None:
-                ws.write_blank(count, col, None)
-            else:
-                ws.write(count, col, value)
-    ws.freeze_panes(1, 0)
+    total = 0
+    used: set[str] = set()
+    for name, headers, rows in sheets:
+        title = _SHEET_CHARS.sub(" ", name)[:31] or "Data"
+        while title.lower() in used:
+            title = title[:28] + f"-{len(used)}"
+        used.add(title.lower())
+        ws = book.add_worksheet(title)
+        ws.write_row(0, 0, [safe_cell(h) for h in headers], bold)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                value = safe_cell(_plain(value))
+                if isinstance(value, str):
+                    # write_string: a NIK stays text, never a number Excel would round.
+                    ws.write_string(count, col, value, text)
+                elif value is None:
+                    ws.write_blank(count, col, None)
+                else:
+                    ws.write(count, col, value)
+        ws.freeze_panes(1, 0)
+        total += count
     book.close()
-    return buf.getvalue(), count
+    return buf.getvalue(), total
 
 
 def build_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[bytes, int]:

@@ -12,3 +12,7 @@ class ProgramsConfig(AppConfig):
 
         register_nav(NavItem(_("Programmes"), "programs:list", "programs.view", order=300,
                              prefix="/program/"))
+        from berdaya.core.personal_data import register_source
+        from berdaya.programs.personal_data import recipients_section
+
+        register_source(recipients_section)

@@ -35,3 +35,12 @@ class RegistryConfig(AppConfig):
             )
         )
         register_home_card(registry_card)
+        from berdaya.core.personal_data import register_source
+        from berdaya.registry.personal_data import person_section, register_section
+
+        register_source(person_section)
+        register_source(register_section)
+        from berdaya.core.retention import register_rule
+        from berdaya.registry.retention import register_left_rule
+
+        register_rule(register_left_rule)

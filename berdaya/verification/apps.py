@@ -24,6 +24,16 @@ class VerificationConfig(AppConfig):
         from berdaya.verification.panels import proposals_panel
 
         register_person_panel(proposals_panel)
+        from berdaya.core.personal_data import register_source
+        from berdaya.verification import personal_data
+
+        for source in (personal_data.proposals_section, personal_data.comments_section,
+                       personal_data.documents_section):
+            register_source(source)
+        from berdaya.core.retention import register_rule
+        from berdaya.verification.retention import refused_proposals_rule
+
+        register_rule(refused_proposals_rule)
         from berdaya.registry.register_import import register_changed
         from berdaya.verification import services
 
