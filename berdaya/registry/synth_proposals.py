@@ -1065,8 +1065,10 @@ def generate_all(
     kube_errors_per_code: int | None = None,
     kube_group_sizes: tuple[int, int] | None = None,
     kube_past_groups_per_region: int | None = None,
+    ppks_errors_per_code: int | None = None,
+    lks_errors_per_code: int | None = None,
 ) -> dict:
-    """Write the register, the WRSE files and the KUBE files into `out_dir`; return a summary.
+    """Write the register and the WRSE, KUBE, PPKS and LKS files into `out_dir`; return a summary.
 
     `register.csv` (and the first part of README.txt) is exactly what `generate_register`
     writes for `people` and `seed`. `errors_per_code` rows carry each reason code (default
@@ -1075,10 +1077,13 @@ def generate_all(
     region's file is shorter). `recipients_per_region` past recipients per regency are listed
     besides the planted ALREADY_RECEIVED ones. The `kube_*` parameters go to
     `berdaya.registry.synth_groups.generate` (None: its defaults); they change nothing in the
-    register or the WRSE files.
+    register or the WRSE files. PPKS files (`berdaya.registry.synth_ppks`) have
+    `proposals_per_region` rows a file too, `ppks_errors_per_code` planted rows a code (None:
+    as WRSE); the LKS files (`berdaya.registry.synth_lks`) `lks_errors_per_code` (None: its
+    default). Neither changes the other files.
     """
-    # Imported here: synth_groups builds on this module.
-    from berdaya.registry import synth_groups
+    # Imported here: synth_groups, synth_ppks and synth_lks build on this module.
+    from berdaya.registry import synth_groups, synth_lks, synth_ppks
 
     kube_options = {
         "groups_per_region": kube_groups_per_region,
@@ -1095,7 +1100,8 @@ def generate_all(
         if errors_per_code is None
         else errors_per_code
     )
-    if k < 0 or recipients_per_region < 0:
+    ppks_k = k if ppks_errors_per_code is None else ppks_errors_per_code
+    if k < 0 or recipients_per_region < 0 or ppks_k < 0 or (lks_errors_per_code or 0) < 0:
         raise ValueError("counts cannot be negative")
     synth_groups.check_parameters(**kube_options)
     out_dir = Path(out_dir)
@@ -1103,10 +1109,12 @@ def generate_all(
     cap = 4 * proposals_per_region + 12 * k + 40
     collector = _Collector(ref, cap, max(40, 2 * recipients_per_region))
     kube_collector = synth_groups.make_collector(ref)
+    ppks_collector = synth_ppks.make_collector(ref, proposals_per_region, ppks_k)
 
     def on_chunk(lines: list[str], gen) -> None:
         collector(lines, gen)
         kube_collector(lines, gen)
+        ppks_collector(lines, gen)
 
     summary = synth.generate_register(people, seed, out_dir, progress=progress, on_chunk=on_chunk)
 
@@ -1195,8 +1203,29 @@ def generate_all(
         used_kks=planner.used_kks,
         **kube_options,
     )
+    ppks = synth_ppks.generate(
+        ppks_collector,
+        out_dir,
+        seed=seed,
+        year=year,
+        per_region=proposals_per_region,
+        errors_per_code=ppks_k,
+        register_niks=planner.register_niks,
+        register_kks=planner.register_kks,
+        used_niks=planner.used_niks,
+        used_kks=planner.used_kks,
+    )
+    lks = synth_lks.generate(out_dir, seed=seed, year=year, errors_per_code=lks_errors_per_code)
     summary = dict(summary)
-    summary["files"] = [*summary["files"], *files(), *synth_groups.files()]
+    summary["files"] = [
+        *summary["files"],
+        *files(),
+        *synth_groups.files(),
+        *synth_ppks.files(),
+        *synth_lks.files(),
+    ]
     summary["wrse"] = proposals
     summary["kube"] = kube
+    summary["ppks"] = ppks
+    summary["lks"] = lks
     return summary

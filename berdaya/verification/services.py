@@ -65,15 +65,23 @@ def _register_person(r: dict[str, Any]) -> Person:
 
 
 def received_niks(program_year: ProgramYear, niks: set[str]) -> set[str]:
-    """NIKs among `niks` that received this programme (or an excluding one) before."""
+    """NIKs among `niks` that received this programme (or an excluding one) before.
+
+    A programme with welfare categories judges its own history per category
+    (`received_by_category`); only the programmes that exclude it are read here.
+    """
     program = program_year.program
-    if program_year.once_in_lifetime:
+    if program_year.categories:
+        q = Q(pk__in=[])
+    elif program_year.once_in_lifetime:
         q = Q(program=program, year__lt=program_year.year)
     else:
         q = Q(program=program, year=program_year.year)
     excluding = [c for c in program_year.excluded_programs or [] if c != program.code]
     if excluding:
         q |= Q(program__code__in=excluding, year__lt=program_year.year)
+    if not excluding and program_year.categories:
+        return set()
     found: set[str] = set()
     items = sorted(niks)
     for i in range(0, len(items), BATCH):

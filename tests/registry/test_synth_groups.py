@@ -673,7 +673,8 @@ def test_wrse_files_do_not_depend_on_kube_parameters(tmp_path):
     files_a, files_b = _all_files(a), _all_files(b)
     assert files_a.keys() == files_b.keys()
     others = [n for n in files_a if not _kube(n) and n != "README.txt"]
-    assert "register.csv" in others and "truth_WRSE.csv" in others and len(others) == 13
+    # The register and the WRSE, PPKS (12 files each) and LKS (13) files.
+    assert "register.csv" in others and "truth_WRSE.csv" in others and len(others) == 38
     for name in others:
         assert files_a[name] == files_b[name], name
     assert files_a["truth_KUBE.csv"] != files_b["truth_KUBE.csv"]

@@ -231,7 +231,7 @@ def _same_but_written(row: dict[str, str], person: dict[str, str]) -> bool:
 def test_files_headers_and_ids(run):
     out = run.out
     assert sorted(p.name for p in (out / "proposals").iterdir()) == sorted(
-        [f"WRSE_{c}.csv" for c in REGENCIES] + [f"KUBE_{c}.csv" for c in REGENCIES]
+        f"{program}_{c}.csv" for program in ("WRSE", "KUBE", "PPKS", "LKS") for c in REGENCIES
     )
     assert {p.name for p in out.iterdir()} == {
         "register.csv",
@@ -240,6 +240,11 @@ def test_files_headers_and_ids(run):
         "truth_WRSE.csv",
         "recipients_KUBE.csv",
         "truth_KUBE.csv",
+        "recipients_PPKS.csv",
+        "truth_PPKS.csv",
+        "institutions.csv",
+        "recipients_LKS.csv",
+        "truth_LKS.csv",
         "proposals",
     }
     assert run.recipients_header == RECIPIENT_HEADER
@@ -510,7 +515,8 @@ def test_same_seed_same_bytes_and_the_register_unchanged(tmp_path):
     generate_register(6000, 7, c)
     generate_all(6000, 8, d)
     files_a = _all_files(a)
-    assert len(files_a) == 26  # register, README, and per programme: 10 files, list, truth
+    # register, README, and per programme: 10 files, list, truth (LKS: and institutions)
+    assert len(files_a) == 51
     assert files_a == _all_files(b)
     register_only = _all_files(c)
     assert files_a["register.csv"] == register_only["register.csv"]

@@ -183,3 +183,11 @@ def test_new_proposal_page_asks_the_programme_year_first(client, users, ppks):
     assert response.status_code == 302 and p.need_value == 150_000
     detail = client.get(f"/usulan/{p.uid}/").content.decode()
     assert "Lanjut Usia Terlantar" in detail and "Rp150.000" in detail
+
+
+def test_assistance_in_another_category_this_year_does_not_count(users, ppks):
+    PastRecipient.objects.create(program=ppks.program, year=2025, nik=OLD["NIK"],
+                                 name=OLD["NAMA"], category="FM")
+    upload(users, ppks, row(1, OLD, "LUT"))
+    verify(actor=users["verifier"], program_year=ppks)
+    assert verdicts(ppks)["1"] == ("eligible", [])

@@ -30,7 +30,7 @@ DEMO_USERS = [
 
 
 DEMO_YEAR = 2025
-DEMO_PROGRAMS = ("WRSE", "KUBE")
+DEMO_PROGRAMS = ("WRSE", "KUBE", "LKS", "PPKS")
 
 
 class Command(BaseCommand):
@@ -116,7 +116,8 @@ class Command(BaseCommand):
         from berdaya.intake.models import Proposal
         from berdaya.intake.services import proposals_upload
         from berdaya.programs.services import program_by_code, program_year_for, recipients_import
-        from berdaya.registry.models import RegisterRecord
+        from berdaya.registry.institutions import institutions_import
+        from berdaya.registry.models import Institution, RegisterRecord
         from berdaya.registry.register_import import register_import_create, register_import_run
         from berdaya.verification.services import verify
 
@@ -127,6 +128,11 @@ class Command(BaseCommand):
                                          file_name="DTKS-Kaltim-demo.csv")
             run = register_import_run(run.pk)
             self.stdout.write(f"Demo national register: {run.inserted} rows.")
+        institutions = out / "institutions.csv"
+        if institutions.exists() and not Institution.objects.exists():
+            with open(institutions, "rb") as f:
+                counts = institutions_import(actor=actor, fileobj=f, file_name=institutions.name)
+            self.stdout.write(f"Demo LKS register: {counts['new']} institutions.")
         operators = {u.region_id: u for u in User.objects.filter(role="operator")}
         verifier = User.objects.get(username="verifikator")
         for code in DEMO_PROGRAMS:

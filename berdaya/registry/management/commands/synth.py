@@ -1,4 +1,4 @@
-"""`berdaya synth`: write a synthetic register, WRSE and KUBE proposals and their truth.
+"""`berdaya synth`: a synthetic register; WRSE, KUBE, PPKS and LKS proposals and their truth.
 
 For demos, tests and benchmarks; see README.txt in the output directory for every file.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from berdaya.registry import synth_groups
+from berdaya.registry import synth_groups, synth_lks, synth_ppks
 from berdaya.registry.synth_proposals import (
     DEFAULT_PROPOSALS_PER_REGION,
     DEFAULT_YEAR,
@@ -24,8 +24,8 @@ from berdaya.registry.synth_proposals import (
 
 class Command(BaseCommand):
     help = (
-        "Write a realistic synthetic East Kalimantan register and a WRSE and a KUBE programme "
-        "year's proposals with planted errors into --out: "
+        "Write a realistic synthetic East Kalimantan register and a WRSE, a KUBE, a PPKS and an "
+        "LKS programme year's proposals with planted errors into --out: "
         "register.csv (the reference register, one row per person, in the person-file "
         "columns ID,NIK,NO_KK,NAMA,...); "
         f"{RECIPIENTS_FILE} (past WRSE recipients, for ALREADY_RECEIVED); "
@@ -40,6 +40,18 @@ class Command(BaseCommand):
         "with KELOMPOK, JABATAN and JENIS_USAHA, with member and group errors planted); "
         f"{synth_groups.TRUTH_FILE} (per member row: the true register person, the expected "
         "member verdict and reasons, the group and its expected verdict and reasons); "
+        f"{synth_ppks.RECIPIENTS_FILE} (past PPKS recipients with their KATEGORI); "
+        f"{PROPOSALS_DIR}/PPKS_<regency>.csv (one file per office of people in a social welfare "
+        "category, with KATEGORI, KEBUTUHAN and NILAI, CATEGORY_NOT_ELIGIBLE and the register "
+        "codes planted); "
+        f"{synth_ppks.TRUTH_FILE} (per PPKS row: the true register person, the expected "
+        "verdict and reasons); "
+        f"{synth_lks.INSTITUTIONS_FILE} (the register of social welfare institutions, LKS); "
+        f"{synth_lks.RECIPIENTS_FILE} (institutions assisted by LKS, by NO_REGISTRASI); "
+        f"{PROPOSALS_DIR}/LKS_<regency>.csv (one institution proposal file per office, with "
+        "LKS_NOT_REGISTERED, ACCREDITATION_EXPIRED and the other codes planted); "
+        f"{synth_lks.TRUTH_FILE} (per LKS row: the true institution's registration number, the "
+        "expected verdict and reasons); "
         "README.txt (what the files hold, the rules and the programme year). "
         "The same arguments always give the same bytes."
     )
@@ -58,23 +70,25 @@ class Command(BaseCommand):
             "--year",
             type=int,
             default=DEFAULT_YEAR,
-            help="WRSE and KUBE programme year; ages are counted on 1 January "
+            help="programme year of every programme; ages are counted on 1 January, LKS "
+            "accreditations on 31 December: use a past year "
             f"(default {DEFAULT_YEAR})",
         )
         parser.add_argument(
             "--proposals-per-region",
             type=int,
             default=DEFAULT_PROPOSALS_PER_REGION,
-            help="WRSE proposals per regency/city file, where the register has enough "
-            f"eligible women (default {DEFAULT_PROPOSALS_PER_REGION}); KUBE files have "
+            help="WRSE and PPKS proposals per regency/city file, where the register has enough "
+            f"people (default {DEFAULT_PROPOSALS_PER_REGION}); KUBE files have "
             f"about {synth_groups.DEFAULT_GROUPS_PER_REGION} clean groups besides the planted ones",
         )
         parser.add_argument(
             "--errors-per-code",
             type=int,
             default=None,
-            help="WRSE rows planted for each reason code (default: proposals per region / 8, "
-            "at least 3); KUBE plants 3 groups for each code",
+            help="WRSE and PPKS rows planted for each reason code (default: proposals per "
+            "region / 8, at least 3); KUBE plants 3 groups for each code, LKS "
+            f"{synth_lks.DEFAULT_ERRORS_PER_CODE} rows",
         )
 
     def handle(self, *args, people: int, seed: int, out: Path, **options):
@@ -117,12 +131,16 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         wrse = summary["wrse"]
         verdicts = wrse["by_verdict"]
+        ppks, lks = summary["ppks"], summary["lks"]
         self.stdout.write(
             f"{summary['people']:,} people in {summary['families']:,} families "
             f"({summary['deceased']:,} deceased, {summary['outside_province_born']:,} born "
             f"outside the province) and {wrse['proposals']:,} WRSE {year} proposals "
             f"({verdicts['eligible']:,} eligible, {verdicts['review']:,} to review, "
             f"{verdicts['ineligible']:,} ineligible; {wrse['past_recipients']:,} past "
-            f"recipients) written to {out} in {elapsed:.1f}s: register.csv, README.txt, "
-            f"{RECIPIENTS_FILE}, {PROPOSALS_DIR}/WRSE_<regency>.csv (10 files), {TRUTH_FILE}"
+            f"recipients), {ppks['proposals']:,} PPKS proposals and {lks['proposals']:,} LKS "
+            f"proposals of {lks['institutions']:,} institutions written to {out} in "
+            f"{elapsed:.1f}s: register.csv, README.txt, {RECIPIENTS_FILE}, "
+            f"{PROPOSALS_DIR}/WRSE_<regency>.csv (10 files), {TRUTH_FILE}, and the KUBE, PPKS and "
+            "LKS files listed in README.txt"
         )
