@@ -26,13 +26,17 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 
 # What each role finds in its menu; anything else in the menu is a failure.
 MENUS = {
-    "admin": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah", "Jejak audit",
-              "Pengguna"],
-    "verifier": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah"],
-    "head": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
-    "op_smd": ["Beranda", "Penduduk", "Usulan", "Program", "DTKS", "Wilayah"],
-    "facilitator": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah"],
-    "viewer": ["Beranda", "Penduduk", "Usulan", "Program", "Wilayah", "Jejak audit"],
+    "admin": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS", "Wilayah",
+              "Jejak audit", "Data pribadi", "Pengguna"],
+    "verifier": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS",
+                 "Wilayah"],
+    "head": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah",
+             "Jejak audit"],
+    "op_smd": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS", "Wilayah",
+               "Data pribadi"],
+    "facilitator": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah"],
+    "viewer": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah",
+               "Jejak audit"],
     "partner": ["Beranda", "Wilayah"],
 }
 
