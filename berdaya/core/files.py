@@ -52,6 +52,17 @@ def _normalise_image(data: bytes) -> tuple[bytes, str]:
 
 
 @transaction.atomic
+def check_upload_size(upload: Any, limit: int | None = None) -> None:
+    """Refuse an upload over the limit before reading it, saying both sizes."""
+    limit = limit or settings.UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("The file %(name)s is %(size).1f MB; at most %(limit).1f MB is allowed.")
+            % {"name": upload.name, "size": size / 1e6, "limit": limit / 1e6}
+        )
+
+
 def stored_file_save(
     *,
     actor: Any,
@@ -62,12 +73,7 @@ def stored_file_save(
 ) -> StoredFile:
     """Check and store an uploaded file for `owner` (a model with `audit_region_code`)."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(
-            _("The file %(name)s is %(size).1f MB; at most %(limit).1f MB is allowed.")
-            % {"name": upload.name, "size": size / 1e6, "limit": limit / 1e6}
-        )
+    check_upload_size(upload, limit)
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(

@@ -316,13 +316,26 @@ def parse_upload(
         ) % {"cols": ", ".join(missing)}
         return out
     ids_seen: dict[str, int] = {}
+    try:
+        _read_rows(sheet, mapped, fmt, out, ids_seen)
+    except FileFormatError as exc:
+        out.file_error = str(exc)
+        return out
+    if out.total == 0 and not out.file_error:
+        out.file_error = _("The file has column names but no rows.")
+    if fmt.unit == "group" and not out.file_error:
+        _check_boards(out)
+    return out
+
+
+def _read_rows(sheet, mapped, fmt: RowFormat, out: ParsedUpload, ids_seen: dict) -> None:
     for line, cells in sheet.rows:
         out.total += 1
         if out.total > MAX_ROWS:
             out.file_error = _(
                 "The file has more than %(n)s rows: split it into smaller files."
             ) % {"n": MAX_ROWS}
-            return out
+            return
         record = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
         row, errors = parse_proposal_row(record, line, fmt)
         if row and row["row_id"]:
@@ -341,11 +354,6 @@ def parse_upload(
             out.errors.extend(errors)
         else:
             out.rows.append((line, row))
-    if out.total == 0:
-        out.file_error = _("The file has column names but no rows.")
-    if fmt.unit == "group":
-        _check_boards(out)
-    return out
 
 
 def _check_boards(out: ParsedUpload) -> None:

@@ -210,6 +210,7 @@ def recipients_import(
         SEX_VALUES,
         CellError,
         FileFormatError,
+        checked_rows,
         map_headers,
         open_sheet,
         read_choice,
@@ -235,7 +236,7 @@ def recipients_import(
             _("Required columns missing: %(cols)s.") % {"cols": ", ".join(missing)}
         )
     rows, errors = [], []
-    for line, cells in sheet.rows:
+    for line, cells in checked_rows(sheet):
         rec = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}
         try:
             if institutions:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from berdaya.accounts.scope import require
+from berdaya.core.files import check_upload_size
 from berdaya.core.forms import apply_errors
 from berdaya.programs.forms import (
     NewYearForm,
@@ -144,6 +145,7 @@ def recipients_upload(request, code: str):
         return redirect("programs:detail", code=code)
     upload = form.cleaned_data["file"]
     try:
+        check_upload_size(upload)
         result = recipients_import(actor=request.user, program=program,
                                    year=form.cleaned_data["year"], fileobj=upload.file,
                                    file_name=upload.name)

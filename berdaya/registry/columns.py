@@ -278,6 +278,22 @@ class FileFormatError(ValueError):
     pass
 
 
+# A cell longer than this is not a value anyone typed: the file is refused with its row.
+MAX_CELL = 100_000
+csv.field_size_limit(MAX_CELL)
+
+
+def checked_rows(sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows for an all-or-nothing service: a file that breaks while being read is
+    refused with a ValidationError naming the row."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        yield from sheet.rows
+    except FileFormatError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def _sniff_delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
@@ -319,7 +335,17 @@ def _open_csv(fileobj: IO[bytes]) -> Sheet:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         reader = csv.reader(reader_stream, delimiter=delimiter)
         line = 1
-        for record in reader:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileFormatError(
+                    _("Row %(line)s cannot be read (%(err)s): a cell longer than %(limit)s "
+                      "characters, or a quote that is not closed.")
+                    % {"line": line + 1, "err": exc, "limit": f"{MAX_CELL:,}"}
+                ) from None
             line += 1
             if not any(cell.strip() for cell in record):
                 continue

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from berdaya.accounts.scope import get_scoped_or_404, require, scoped
 from berdaya.core.exports import export_response
+from berdaya.core.files import check_upload_size
 from berdaya.core.forms import StyledFormMixin, apply_errors
 from berdaya.linkage.names import normalize_name
 from berdaya.registry.institutions import (
@@ -183,20 +184,15 @@ def institution_import(request):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        from django.conf import settings
-
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            errors = [_("The file is larger than %(limit).1f MB.")
-                      % {"limit": settings.UPLOAD_MAX_BYTES / 1e6}]
+        try:
+            check_upload_size(upload)
+            counts = institutions_import(actor=request.user, fileobj=upload,
+                                         file_name=upload.name)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
-            try:
-                counts = institutions_import(actor=request.user, fileobj=upload,
-                                             file_name=upload.name)
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, _("LKS register loaded: %(new)s new, %(corrected)s "
-                                            "corrected, %(same)s unchanged.") % counts)
-                return redirect("registry:institution_index")
+            messages.success(request, _("LKS register loaded: %(new)s new, %(corrected)s "
+                                        "corrected, %(same)s unchanged.") % counts)
+            return redirect("registry:institution_index")
     return render(request, "registry/institution_import.html",
                   {"form": form, "errors": errors[:200], "more": max(0, len(errors) - 200)})

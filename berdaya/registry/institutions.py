@@ -20,6 +20,7 @@ from berdaya.linkage.names import normalize_name
 from berdaya.registry.columns import (
     CellError,
     FileFormatError,
+    checked_rows,
     map_headers,
     open_sheet,
     read_choice,
@@ -229,7 +230,7 @@ def institutions_import(*, actor: Any, fileobj: Any, file_name: str = "") -> dic
     errors: list[str] = []
     villages: dict[str, Any] = {}
     seen: dict[str, int] = {}
-    for line, cells in sheet.rows:
+    for line, cells in checked_rows(sheet):
         if len(rows) + len(errors) >= MAX_ROWS:
             raise ValidationError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
         rec = {c: cells[i] for i, c in enumerate(mapped) if c and i < len(cells)}

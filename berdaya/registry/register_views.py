@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from berdaya.accounts.scope import require, scoped
 from berdaya.core.audit import audit_record
+from berdaya.core.files import check_upload_size
 from berdaya.core.forms import StyledFormMixin
 from berdaya.linkage.names import normalize_name
 from berdaya.registry.columns import CellError
@@ -27,7 +28,6 @@ from berdaya.registry.register_import import register_import_create
 from berdaya.registry.tasks import register_import_task
 
 # Register extracts are large: their own limit, above the one for documents.
-REGISTER_MAX_BYTES = 1024 * 1024 * 1024
 
 
 class RegisterUploadForm(StyledFormMixin, forms.Form):
@@ -74,8 +74,10 @@ def register_index(request):
     form = RegisterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > REGISTER_MAX_BYTES:
-            form.add_error("file", _("The file is larger than 1 GB."))
+        try:
+            check_upload_size(upload, settings.REGISTER_MAX_BYTES)
+        except ValidationError as exc:
+            form.add_error("file", exc)
         else:
             folder = settings.VAR_DIR / "private" / "register"
             folder.mkdir(parents=True, exist_ok=True)
