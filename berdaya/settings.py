@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "berdaya.programs",
     "berdaya.intake",
     "berdaya.verification",
+    "berdaya.allocation",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("program/", include("berdaya.programs.urls")),
     path("usulan/", include("berdaya.intake.urls")),
     path("usulan/", include("berdaya.verification.urls")),
+    path("", include("berdaya.allocation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -25,18 +25,14 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 
 
 # What each role finds in its menu; anything else in the menu is a failure.
+STAFF = ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Penetapan", "Program"]
 MENUS = {
-    "admin": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS", "Wilayah",
-              "Jejak audit", "Data pribadi", "Pengguna"],
-    "verifier": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS",
-                 "Wilayah"],
-    "head": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah",
-             "Jejak audit"],
-    "op_smd": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "DTKS", "Wilayah",
-               "Data pribadi"],
-    "facilitator": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah"],
-    "viewer": ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Program", "Wilayah",
-               "Jejak audit"],
+    "admin": [*STAFF, "DTKS", "Wilayah", "Jejak audit", "Data pribadi", "Pengguna"],
+    "verifier": [*STAFF, "DTKS", "Wilayah"],
+    "head": [*STAFF, "Wilayah", "Jejak audit"],
+    "op_smd": [*STAFF, "DTKS", "Wilayah", "Data pribadi"],
+    "facilitator": [*STAFF, "Wilayah"],
+    "viewer": [*STAFF, "Wilayah", "Jejak audit"],
     "partner": ["Beranda", "Wilayah"],
 }
 

@@ -94,6 +94,7 @@ def world(users, person_factory):
             registration_number=f"463/{key}/2021", village=village)
         for key, village in (("own", SAMARINDA_VILLAGE), ("other", BALIKPAPAN_VILLAGE))
     }
+    decrees, objections = _decrees(users, py, kube)
     register_file = settings.VAR_DIR / "test-register.csv"
     register_file.write_text("NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n", "utf-8")
     run = register_import_create(actor=users["admin"], path=str(register_file))
@@ -114,7 +115,36 @@ def world(users, person_factory):
         # Users and regions are not region-scoped objects: both sides are the same kind.
         "user_id": {"own": users["op_smd"].pk, "other": users["op_bpn"].pk},
         "region_code": {"own": "64.72", "other": "64.71"},
+        # Allocation: the ranking of a region, its decree and an objection to it; the budget
+        # envelope belongs to the province (the same object on both sides).
+        "region": {"own": "64.72", "other": "64.71"},
+        "decree_id": {k: decrees[k].pk for k in ("own", "other")},
+        "objection_id": {k: o.pk for k, o in objections.items()},
+        "envelope_id": {"own": decrees["envelope"], "other": decrees["envelope"]},
     }
+
+
+def _decrees(users, wrse, kube):
+    """An issued decree (with a recipient line) and an objection in each region."""
+    from django.utils import timezone
+
+    from berdaya.allocation.models import Decree, DecreeEntry, Objection
+    from berdaya.programs.models import BudgetEnvelope
+
+    decrees, objections = {}, {}
+    for key, py, region in (("own", wrse, "64.72"), ("other", kube, "64.71")):
+        decree = Decree.objects.create(
+            program_year=py, region_id=region, status="issued", number=f"400.9/{key}/2025",
+            issued_at=timezone.now(), units=1, total=5_000_000, signatory_name="Kepala")
+        DecreeEntry.objects.create(decree=decree, kind="recipient", number=1, name="Siti",
+                                   nik_masked="6472********0001", value=5_000_000)
+        decrees[key] = decree
+        objections[key] = Objection.objects.create(
+            decree=decree, region_id=region, kind="other", complainant_name="Warga",
+            received_on=timezone.localdate(), description="Penerima tidak tepat sasaran")
+    envelope = BudgetEnvelope.objects.create(fiscal_year=2025, source="APBD", name="APBD 2025",
+                                             amount=6_500_000_000)
+    return {**decrees, "envelope": envelope.pk}, objections
 
 
 def build_url(pattern: str, converters, values: dict, side: str) -> str:
@@ -138,7 +168,8 @@ def test_every_route_every_role(client, users, world, capsys):
     for name, pattern, converters in routes():
         region_scoped = bool(set(converters) & {"person_id", "household_id", "file_id", "uid",
                                                  "batch_id", "run_id", "group_uid",
-                                                 "institution_uid"})
+                                                 "institution_uid", "region", "decree_id",
+                                                 "objection_id"})
         for side in ("own", "other") if converters else ("own",):
             url = build_url(pattern, converters, world, side)
             for role in roles:

@@ -82,6 +82,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "proposals.comment": frozenset(
         {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
     ),
+    # Targets, budgets, ranking and the decree (SK). Regions read their own; the province sets
+    # targets and approves; the head of office signs. Whoever verified a proposal may not
+    # approve it (checked per proposal in berdaya.allocation.services).
+    "allocation.view": frozenset(_ALL_STAFF),
+    "targets.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "allocation.approve": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "decree.prepare": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "decree.sign": frozenset({Role.HEAD_OF_OFFICE, Role.SYSTEM}),
+    # Objections (sanggahan) to an issued decree: recorded by the province or the region that
+    # received them, reviewed and answered by the province.
+    "objection.record": frozenset(
+        {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
+    ),
+    "objection.review": frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.SYSTEM}),
 }
 
 

@@ -218,3 +218,174 @@ class PastRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.year} {self.name}"
+
+
+# --- Targets, quotas and budgets (issue 5) -------------------------------------------------
+# Counters (`approved_units`, `committed`) are kept by conditional UPDATEs in the allocation
+# services; the check constraints below are the database's own guarantee that no approval
+# passes a quota or a budget, whatever a caller does.
+
+
+class FundingSource(models.TextChoices):
+    APBD = "APBD", _("Provincial budget (APBD)")
+    APBN = "APBN", _("National budget (APBN)")
+    OTHER = "LAINNYA", _("Other source")
+
+
+class BudgetEnvelope(models.Model):
+    """Money of one fiscal year from one source, drawn on by one or more programme years."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
+    name = models.CharField(_("name"), max_length=200)
+    amount = models.BigIntegerField(_("budget ceiling (Rp)"))
+    # The value of every approved unit drawing on it, in whole rupiah.
+    committed = models.BigIntegerField(_("committed (Rp)"), default=0, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "source", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budgetenvelope_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(committed__gte=0)
+                & models.Q(committed__lte=models.F("amount")),
+                name="budgetenvelope_committed_within",
+            ),
+        ]
+        verbose_name = _("budget envelope")
+        verbose_name_plural = _("budget envelopes")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.fiscal_year} — {self.name}"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    @property
+    def remaining(self) -> int:
+        return self.amount - self.committed
+
+
+class ProgramTarget(models.Model):
+    """A programme year's target: units overall, deadline, and the budget it draws on."""
+
+    program_year = models.OneToOneField(
+        ProgramYear, on_delete=models.CASCADE, related_name="target",
+        verbose_name=_("programme year"),
+    )
+    units = models.PositiveIntegerField(_("target (units)"), default=0)
+    deadline = models.DateField(_("distribution deadline"), null=True, blank=True)
+    envelope = models.ForeignKey(
+        BudgetEnvelope, null=True, blank=True, on_delete=models.PROTECT, related_name="targets",
+        verbose_name=_("budget envelope"),
+    )
+    # Optional: the part of the envelope set aside for this programme year.
+    budget = models.BigIntegerField(
+        _("amount for this programme (Rp)"), null=True, blank=True,
+        help_text=_("Optional; empty: the programme may draw on the whole envelope."),
+    )
+    committed = models.BigIntegerField(_("committed (Rp)"), default=0, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(committed__gte=0)
+                & (models.Q(budget__isnull=True) | models.Q(committed__lte=models.F("budget"))),
+                name="programtarget_committed_within",
+            ),
+        ]
+        verbose_name = _("programme target")
+        verbose_name_plural = _("programme targets")
+
+    def __str__(self) -> str:
+        return f"{self.program_year}: {self.units}"
+
+    def audit_repr(self) -> str:
+        return f"{self.program_year}"
+
+
+class RegionQuota(models.Model):
+    """How many units of a programme year one regency/city may receive."""
+
+    program_year = models.ForeignKey(
+        ProgramYear, on_delete=models.CASCADE, related_name="quotas",
+        verbose_name=_("programme year"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("regency/city"),
+    )
+    units = models.PositiveIntegerField(_("quota (units)"), default=0)
+    approved_units = models.PositiveIntegerField(_("approved (units)"), default=0, editable=False)
+    committed = models.BigIntegerField(_("committed (Rp)"), default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    region_scope_field = "region"
+
+    class Meta:
+        ordering = ["program_year", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program_year", "region"], name="regionquota_unique"),
+            models.CheckConstraint(
+                condition=models.Q(approved_units__lte=models.F("units"))
+                & models.Q(committed__gte=0),
+                name="regionquota_approved_within",
+            ),
+        ]
+        verbose_name = _("regional quota")
+        verbose_name_plural = _("regional quotas")
+
+    def __str__(self) -> str:
+        return f"{self.program_year} {self.region_id}: {self.approved_units}/{self.units}"
+
+    def audit_repr(self) -> str:
+        return f"{self.program_year} {self.region_id}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_id
+
+    @property
+    def unused(self) -> int:
+        return self.units - self.approved_units
+
+
+class QuotaTransfer(models.Model):
+    """Unused quota moved by the province from one regency/city to another, with its reason."""
+
+    program_year = models.ForeignKey(
+        ProgramYear, on_delete=models.CASCADE, related_name="quota_transfers"
+    )
+    from_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    units = models.PositiveIntegerField(_("units"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("quota transfer")
+        verbose_name_plural = _("quota transfers")
+
+    def __str__(self) -> str:
+        return f"{self.program_year} {self.from_region_id}->{self.to_region_id}: {self.units}"

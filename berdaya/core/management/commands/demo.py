@@ -44,6 +44,9 @@ class Command(BaseCommand):
         signins = self._users()
         self._people(options["people"], options["seed"])
         self._proposals()
+        from berdaya.allocation.demo import load as load_allocation
+
+        load_allocation(self.stdout, year=DEMO_YEAR)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (also in var/demo_signins.json):")
         for username, role, password in signins:
