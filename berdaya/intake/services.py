@@ -33,7 +33,7 @@ from berdaya.intake.models import (
     Role,
     UploadBatch,
 )
-from berdaya.intake.rows import parse_proposal_row, parse_upload, row_format
+from berdaya.intake.rows import RowError, parse_proposal_row, parse_upload, row_format
 from berdaya.linkage.names import normalize_name
 from berdaya.programs.models import ProgramYear
 from berdaya.regions.codes import normalize_code
@@ -84,6 +84,23 @@ FIELD_COLUMNS = {
 }
 # Sent when proposals are new or their data changed: verification marks them for checking.
 proposals_changed_hooks: list[Callable[[list[int]], None]] = []
+# Later stages say when a proposal may no longer change here (approved, in a decree): each
+# returns the reason in the user's language, or None.
+proposal_locks: list[Callable[[Proposal], str | None]] = []
+
+
+def locked_reason(proposal: Proposal) -> str | None:
+    for check in proposal_locks:
+        reason = check(proposal)
+        if reason:
+            return reason
+    return None
+
+
+def _check_unlocked(proposal: Proposal) -> None:
+    reason = locked_reason(proposal)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _data_hash(row: dict[str, Any]) -> str:
@@ -178,7 +195,7 @@ def proposals_upload(
             counts = _save_rows(actor, batch, parsed.rows)
             batch.rows_new, batch.rows_changed, batch.rows_same = counts
             batch.status = (
-                UploadBatch.Status.PARTLY_SAVED if parsed.errors else UploadBatch.Status.SAVED
+                UploadBatch.Status.PARTLY_SAVED if batch.errors else UploadBatch.Status.SAVED
             )
             saved = True
         batch.save()
@@ -237,6 +254,7 @@ def _save_rows(
     now = timezone.now()
     groups = _groups_for(actor, batch, [row for _line, row in rows], now)
     new, updates, same = [], [], 0
+    locked: list[RowError] = []
     for key, (line, row) in keys.items():
         data_hash = _data_hash(row)
         current = existing.get(key)
@@ -260,6 +278,10 @@ def _save_rows(
                 )
             )
         elif current.data_hash != data_hash or current.status == Proposal.Status.WITHDRAWN:
+            reason = locked_reason(current)
+            if reason:
+                locked.append(RowError(line, "ID", reason))
+                continue
             before = snapshot(current, ALL_FIELDS)
             for f in ALL_FIELDS:
                 setattr(current, f, row[f])
@@ -303,6 +325,11 @@ def _save_rows(
     ids = [p.pk for p in Proposal.objects.filter(batch=batch, key__in=[p.key for p in new])]
     ids += [p.pk for p, _b in updates]
     _notify(ids)
+    if locked:
+        # Approved proposals change only through the decision stage (a revision): these rows
+        # are refused, the rest of the file is saved.
+        batch.errors = [*batch.errors, *(e.as_dict() for e in locked)]
+        batch.rows_refused += len(locked)
     return len(new), len(updates), same
 
 
@@ -395,6 +422,9 @@ def proposal_create(
     if group is not None:
         if group.region_id != region_obj.code or group.program_year_id != program_year.pk:
             raise ValidationError(_("The group belongs to another region or programme year."))
+        first = group.members.first()
+        if first is not None:
+            _check_unlocked(first)
         if role not in Role.values:
             raise ValidationError({"role": _("Choose the member's role.")})
         if role in BOARD and group.members.filter(status=Proposal.Status.PROPOSED,
@@ -432,6 +462,7 @@ def proposal_update(*, actor: Any, proposal: Proposal, **fields: Any) -> Proposa
     require(actor, "proposals.submit")
     _check_region(actor, proposal.region)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _check_unlocked(proposal)
     before = snapshot(proposal, ALL_FIELDS)
     row = _read_form(proposal.program_year, {**before, **fields})
     for f in ALL_FIELDS:
@@ -452,6 +483,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal, reason: str) -> Proposa
     _check_region(actor, proposal.region)
     if not reason.strip():
         raise ValidationError({"reason": _("Write why the proposal is withdrawn.")})
+    _check_unlocked(proposal)
     updated = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PROPOSED).update(
         status=Proposal.Status.WITHDRAWN, updated_at=timezone.now()
     )
@@ -503,7 +535,7 @@ def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
     if parsed.file_error:
         raise ValidationError(parsed.file_error)
     batch.rows_new, batch.rows_changed, batch.rows_same = _save_rows(actor, batch, parsed.rows)
-    batch.status = (UploadBatch.Status.PARTLY_SAVED if parsed.errors
+    batch.status = (UploadBatch.Status.PARTLY_SAVED if batch.errors
                     else UploadBatch.Status.SAVED)
     batch.save()
     audit_record(actor=actor, action="proposals.save_readable", obj=batch,
