@@ -124,3 +124,34 @@ def test_concurrent_approvals_in_two_regions_take_exactly_the_budget(users, wrse
     truth = recount(wrse, SMD)["units"] + recount(wrse, BPN)["units"]
     assert truth == 30
     assert sum(RegionQuota.objects.values_list("approved_units", flat=True)) == 30
+
+
+def test_a_thousand_attempts_over_fifty_connections_take_exactly_a_quota_of_100(
+    users, wrse, capsys
+):
+    """The figure of the reliability issue: 1,000 approval attempts, 50 connections at once,
+    a quota of 100: exactly 100 approved, the counters equal to the rows."""
+    set_targets(users["admin"], wrse, {SMD: 100})
+    admin = users["admin"]
+    people = [eligible(wrse, SMD, users["verifier"]) for _ in range(1000)]
+    jobs = [
+        (
+            lambda key=f"p{p.pk}": allocation_approve(
+                actor=admin, program_year=wrse, region=SMD, keys=[key],
+                reason="Uji serentak: seribu persetujuan",
+            )
+        )
+        for p in people
+    ]
+    outcome = hammer(jobs, threads=50)
+    errors = [k for k in outcome if k.startswith("error")]
+    with capsys.disabled():
+        print(
+            f"\nconcurrency (1,000 over 50 connections): {len(jobs)} attempts, quota 100: "
+            f"{outcome['approved']} approved, {outcome['refused']} refused, {len(errors)} errors"
+        )
+    assert not errors, errors
+    assert outcome["approved"] == 100 and outcome["refused"] == 900
+    assert Allocation.objects.filter(status="approved").count() == 100
+    assert RegionQuota.objects.get(region_id=SMD).approved_units == 100
+    assert recount(wrse, SMD)["units"] == 100
