@@ -115,6 +115,11 @@ INSTALLED_APPS = [
     "berdaya.intake",
     "berdaya.verification",
     "berdaya.allocation",
+    "berdaya.distribution",
+    "berdaya.monitoring",
+    "ninja",
+    "berdaya.reports",
+    "berdaya.api",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +257,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The REST API (berdaya.api): page-numbered lists, at most 100 rows a page; every app's router
+# paginates with the same class.
+NINJA_PAGINATION_CLASS = "berdaya.api.pagination.Pagination"
+NINJA_PAGINATION_PER_PAGE = env_int("API_PAGE_SIZE", 50)
+NINJA_MAX_PER_PAGE_SIZE = 100
+# API tokens expire after this many days unless the one creating them chooses otherwise.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365)
+# Dashboards: a count of a year's figures is kept this many seconds and shared by every reader,
+# each shown only their regions (the page says when it was counted, and can count again); 0:
+# counted on every request. Tests count every time unless a test asks otherwise.
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 0 if "pytest" in sys.modules else 60)
 
 # The built-in account that owns work done by the CLI without --user (scope: whole province).
 SYSTEM_USERNAME = "sistem"

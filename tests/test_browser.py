@@ -25,15 +25,16 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 
 
 # What each role finds in its menu; anything else in the menu is a failure.
-STAFF = ["Beranda", "Penduduk", "Lembaga (LKS)", "Usulan", "Penetapan", "Program"]
+STAFF = ["Beranda", "Dasbor", "Penduduk", "Lembaga (LKS)", "Usulan", "Penetapan", "Penyaluran",
+         "Pemantauan", "Program"]
 MENUS = {
-    "admin": [*STAFF, "DTKS", "Wilayah", "Jejak audit", "Data pribadi", "Pengguna"],
+    "admin": [*STAFF, "DTKS", "Rujukan", "Wilayah", "Jejak audit", "Data pribadi", "Pengguna"],
     "verifier": [*STAFF, "DTKS", "Wilayah"],
     "head": [*STAFF, "Wilayah", "Jejak audit"],
     "op_smd": [*STAFF, "DTKS", "Wilayah", "Data pribadi"],
     "facilitator": [*STAFF, "Wilayah"],
     "viewer": [*STAFF, "Wilayah", "Jejak audit"],
-    "partner": ["Beranda", "Wilayah"],
+    "partner": ["Beranda", "Rujukan", "Wilayah"],
 }
 
 

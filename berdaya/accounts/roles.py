@@ -96,6 +96,45 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.OPERATOR, Role.SYSTEM}
     ),
     "objection.review": frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VERIFIER, Role.SYSTEM}),
+    # Dashboards, reports and their exports (aggregates, within the user's region); official
+    # poverty figures entered by the province.
+    "reports.view": frozenset(_ALL_STAFF),
+    "indicators.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    # Distribution (Bimtek, goods, handover): everyone on the staff reads within their region;
+    # the province keeps the catalogue, procurement and each unit's package; sessions are set up
+    # by the province or the regency office; facilitators mark attendance and record handovers
+    # in their region; only the province voids a handover (with its reason).
+    "distribution.view": frozenset(_ALL_STAFF),
+    "catalogue.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "procurement.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "packages.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "training.manage": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
+    "training.attendance": frozenset(
+        {Role.PROVINCE_ADMIN, Role.OPERATOR, Role.FACILITATOR, Role.SYSTEM}
+    ),
+    "handover.record": frozenset({Role.PROVINCE_ADMIN, Role.FACILITATOR, Role.SYSTEM}),
+    "handover.void": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    # Monitoring and evaluation: staff read visits, outcomes, referrals and exhibitions within
+    # their region; facilitators record follow-up visits in their region; the province sets
+    # each programme's visit months; regency offices and the province assign facilitators and
+    # close a unit's monitoring. Partner agencies (OPD mitra) see only the referrals sent to
+    # their own agency and record what they did (the province may record it for them).
+    "monitoring.view": frozenset(_ALL_STAFF),
+    "monitoring.plan": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "monitoring.manage": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
+    "visits.record": frozenset({Role.PROVINCE_ADMIN, Role.FACILITATOR, Role.SYSTEM}),
+    "referrals.view": frozenset(_ALL_STAFF | {Role.PARTNER}),
+    "referrals.create": frozenset(
+        {Role.PROVINCE_ADMIN, Role.OPERATOR, Role.FACILITATOR, Role.SYSTEM}
+    ),
+    "referrals.respond": frozenset({Role.PARTNER, Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "agencies.manage": frozenset({Role.PROVINCE_ADMIN, Role.SYSTEM}),
+    "exhibitions.manage": frozenset({Role.PROVINCE_ADMIN, Role.OPERATOR, Role.SYSTEM}),
+    "exhibitions.record": frozenset(
+        {Role.PROVINCE_ADMIN, Role.OPERATOR, Role.FACILITATOR, Role.SYSTEM}
+    ),
+    # The REST API: a user's own tokens; what a token reads is what its user may read.
+    "api.use": frozenset(_ALL_STAFF | {Role.PARTNER}),
 }
 
 

@@ -54,7 +54,8 @@ class ProgramYearForm(StyledFormMixin, forms.ModelForm):
         fields = ["value_per_unit", "sex", "age_min", "age_max", "age_reference_month",
                   "age_reference_day", "max_decile", "head_of_family_required",
                   "excluded_occupations", "once_in_lifetime", "excluded_programs", "group_min",
-                  "group_max", "categories", "accreditation_required", "notes"]
+                  "group_max", "categories", "accreditation_required",
+                  "handover_before_training", "notes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

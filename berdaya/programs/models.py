@@ -34,6 +34,7 @@ CRITERIA_FIELDS = [
     "categories",
     "accreditation_required",
     "accreditation_validity",
+    "handover_before_training",
 ]
 
 
@@ -114,6 +115,11 @@ class ProgramYear(models.Model):
         default=dict,
         blank=True,
         help_text=_('Years an accreditation stays valid by grade, e.g. {"A": 5, "B": 3, "C": 2}.'),
+    )
+    handover_before_training = models.BooleanField(
+        _("goods may be handed over before the training"),
+        default=False,
+        help_text=_("Otherwise a unit receives its goods only after attending a Bimtek session."),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_from = models.CharField(_("created from"), max_length=60, blank=True)
@@ -389,3 +395,135 @@ class QuotaTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_year} {self.from_region_id}->{self.to_region_id}: {self.units}"
+
+
+# --- Goods catalogue and packages (issue 6) ------------------------------------------------
+# Aid is given in goods, never cash (seed 003). The catalogue lists what may be bought, at a
+# reference price; a package is a set of goods for one kind of business in one programme year,
+# kept within the programme's value per unit. Each approved unit then gets its own copy of a
+# package (berdaya.distribution.models.UnitPackage), which the handovers draw on.
+
+
+class BusinessType(models.Model):
+    """A kind of business a beneficiary runs (grocery stall, sewing, cakes...): data, not code."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business type")
+        verbose_name_plural = _("business types")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_repr(self) -> str:
+        return self.code
+
+
+class GoodsItem(models.Model):
+    """An item of the catalogue with its unit of measure and reference price (whole rupiah)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit of measure"), max_length=20, help_text=_("e.g. unit, set, kg"))
+    unit_price = models.BigIntegerField(_("unit price (Rp)"))
+    business_types = models.ManyToManyField(
+        BusinessType, blank=True, related_name="items", verbose_name=_("business types")
+    )
+    specification = models.TextField(_("specification"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="goodsitem_price_positive"
+            ),
+        ]
+        verbose_name = _("goods item")
+        verbose_name_plural = _("goods items")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def audit_repr(self) -> str:
+        return self.code
+
+
+class GoodsPackage(models.Model):
+    """A package of goods for one kind of business in one programme year."""
+
+    program_year = models.ForeignKey(
+        ProgramYear,
+        on_delete=models.PROTECT,
+        related_name="packages",
+        verbose_name=_("programme year"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    business_type = models.ForeignKey(
+        BusinessType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="packages",
+        verbose_name=_("business type"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    # The sum of its lines, kept by the service that saves them.
+    total = models.BigIntegerField(_("total (Rp)"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["program_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program_year", "name"], name="goodspackage_unique"),
+        ]
+        verbose_name = _("goods package")
+        verbose_name_plural = _("goods packages")
+
+    def __str__(self) -> str:
+        return f"{self.program_year} · {self.name}"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+
+class PackageLine(models.Model):
+    """An item of a package: how many, at the price agreed for the package."""
+
+    package = models.ForeignKey(GoodsPackage, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(
+        GoodsItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.BigIntegerField(_("unit price (Rp)"))
+
+    class Meta:
+        ordering = ["package", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "item"], name="packageline_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) & models.Q(unit_price__gte=0),
+                name="packageline_positive",
+            ),
+        ]
+        verbose_name = _("package line")
+        verbose_name_plural = _("package lines")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.item_id}"
+
+    @property
+    def value(self) -> int:
+        return self.quantity * self.unit_price

@@ -49,8 +49,10 @@ def test_purge_removes_only_what_is_past_its_period(users, person_factory):
     AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("id").first().pk).update(
         at=now - dt.timedelta(days=11 * 366))
     dry = purge(actor=users["admin"], dry_run=True)
-    assert dry == {"register rows that left the extract": 1, "refused proposals": 1,
-                   "audit events": 1}
+    core = {"register rows that left the extract": 1, "refused proposals": 1, "audit events": 1}
+    # Later apps add their own rules (photos, referral contacts): nothing of theirs is due here.
+    assert {k: dry[k] for k in core} == core
+    assert {k: v for k, v in dry.items() if k not in core and v} == {}
     assert RegisterRecord.objects.count() == 3 and Proposal.objects.count() == 3
     out = io.StringIO()
     call_command("purge", stdout=out)

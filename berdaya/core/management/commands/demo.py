@@ -47,6 +47,12 @@ class Command(BaseCommand):
         from berdaya.allocation.demo import load as load_allocation
 
         load_allocation(self.stdout, year=DEMO_YEAR)
+        from berdaya.distribution.demo import load as load_distribution
+
+        load_distribution(self.stdout, year=DEMO_YEAR)
+        from berdaya.monitoring.demo import load as load_monitoring
+
+        load_monitoring(self.stdout, year=DEMO_YEAR)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (also in var/demo_signins.json):")
         for username, role, password in signins:
