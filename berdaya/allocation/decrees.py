@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,6 +33,19 @@ from berdaya.programs.targets import regency
 from berdaya.regions.models import Region
 
 ROLE_ORDER = {"KETUA": 0, "SEKRETARIS": 1, "BENDAHARA": 2}
+
+
+# Later stages say when a recipient may no longer leave the decree (goods already handed over):
+# each returns the reason in the user's language, or None.
+removal_locks: list[Callable[[Allocation], str | None]] = []
+
+
+def removal_locked(allocation: Allocation) -> str | None:
+    for check in removal_locks:
+        reason = check(allocation)
+        if reason:
+            return reason
+    return None
 
 
 @dataclass
@@ -314,6 +328,9 @@ def sheet_for(decree: Decree) -> Sheet:
             line.change = "removed" if line.allocation_id in removing else "kept"
         removed = [x for x in lines if x.change == "removed"]
         recipients = [x for x in lines if x.change == "kept"]
+        by_pk = {a.pk: a for a in kept}
+        # Goods handed over since the change was drafted: the removal cannot be signed.
+        locked = [r for r in (removal_locked(by_pk[x.allocation_id]) for x in removed) if r]
         by_key = {u.key: u for u in units}
         added_units = [by_key[k] for k in adding if k in by_key]
         added = _unit_lines(added_units, "recipient")
@@ -321,7 +338,7 @@ def sheet_for(decree: Decree) -> Sheet:
             line.change = "added"
         recipients += added
         added_keys = set(adding)
-        problems = _problems(kept)
+        problems = _problems(kept) + locked
         missing = [k for k in adding if k not in by_key]
         if missing:
             problems.append(
@@ -530,6 +547,9 @@ def decree_change(
             raise ValidationError(_("Choose a recipient of the decree in force."))
         if any(c.allocation_id == allocation.pk for c in changes):
             raise ValidationError(_("This recipient is already removed in this revision."))
+        locked = removal_locked(allocation)
+        if locked:
+            raise ValidationError(locked)
         change = DecreeChange.objects.create(
             decree=decree,
             action=action,

@@ -37,3 +37,28 @@ class DistributionConfig(AppConfig):
         ):
             register_source(source)
         register_rule(retention.handover_photos_rule)
+        from berdaya.allocation import decrees
+
+        if removal_lock not in decrees.removal_locks:
+            decrees.removal_locks.append(removal_lock)
+
+
+def removal_lock(allocation) -> str | None:
+    """Goods handed over stay with their BAST: the recipient cannot leave the decree until the
+    province voids the handover (with its reason)."""
+    from django.utils.translation import gettext as _
+
+    from berdaya.distribution.models import Handover
+
+    h = (
+        Handover.objects.filter(allocation=allocation)
+        .exclude(status=Handover.Status.VOIDED)
+        .order_by("pk")
+        .first()
+    )
+    if h is None:
+        return None
+    return _(
+        "Goods were handed over to this recipient (BAST %(number)s): void the handover before "
+        "removing the recipient from the decree."
+    ) % {"number": h.number}

@@ -178,6 +178,10 @@ def program_year_copy(*, actor: Any, program: Program, year: int) -> ProgramYear
     return _create_year(actor=actor, program=program, year=year, source=source)
 
 
+# Settings of a year that verification does not read: changing them verifies nothing again.
+NOT_VERIFIED = {"handover_before_training"}
+
+
 @transaction.atomic
 def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any) -> ProgramYear:
     require(actor, "programs.manage")
@@ -193,6 +197,7 @@ def program_year_update(*, actor: Any, program_year: ProgramYear, **fields: Any)
     b, a = changed(before, program_year.criteria())
     if a:
         audit_record(actor=actor, action="programyear.update", obj=program_year, before=b, after=a)
+    if set(a) - NOT_VERIFIED:
         # New criteria: the year's proposals are verified again.
         _recipients_changed(program_year.program)
     return program_year

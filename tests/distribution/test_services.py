@@ -340,3 +340,40 @@ def test_realised_values_match_the_handovers(users, wrse, trained):
         a.realised_value for a in Allocation.objects.filter(program_year=wrse, region_id=SMD)
     )
     assert total == realised(wrse, SMD) == 3 * 4_750_000
+
+
+def test_a_recipient_with_goods_handed_over_cannot_leave_the_decree(users, wrse, trained):
+    from berdaya.allocation.decrees import decree_change, decree_revision_start, sheet_for
+    from berdaya.allocation.models import Decree
+
+    unit, other = trained[0], trained[1]
+    h, _ = record(users, unit)
+    v1 = Decree.objects.get(program_year=wrse, region_id=SMD, status="issued")
+    v2 = decree_revision_start(actor=users["admin"], decree=v1, reason="Penerima pindah domisili")
+    with pytest.raises(ValidationError, match=h.number.replace("/", ".")):
+        decree_change(actor=users["admin"], decree=v2, action="remove", allocation_id=unit.pk,
+                      note="Pindah ke luar provinsi")
+    # A removal drafted before the goods went out cannot be signed once they have.
+    decree_change(actor=users["admin"], decree=v2, action="remove", allocation_id=other.pk,
+                  note="Pindah ke luar provinsi")
+    assert sheet_for(v2).problems == []
+    late, _ = record(users, other)
+    assert any(late.number in p for p in sheet_for(v2).problems)
+    # Voided, the handover no longer holds the recipient.
+    handover_void(actor=users["admin"], handover=h, reason="Salah penerima, dicatat ulang")
+    change = decree_change(actor=users["admin"], decree=v2, action="remove",
+                           allocation_id=unit.pk, note="Pindah ke luar provinsi")
+    assert change.pk
+
+
+def test_allowing_goods_before_training_verifies_nothing_again(users, wrse, decreed):
+    from berdaya.programs.services import program_year_update
+    from berdaya.verification.models import Verification
+
+    assert Verification.objects.filter(stale=True).count() == 0
+    program_year_update(actor=users["admin"], program_year=wrse, handover_before_training=True)
+    wrse.refresh_from_db()
+    assert wrse.handover_before_training
+    assert Verification.objects.filter(stale=True).count() == 0
+    program_year_update(actor=users["admin"], program_year=wrse, max_decile=3)
+    assert Verification.objects.filter(stale=True).count() > 0

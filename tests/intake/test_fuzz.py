@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from berdaya.intake.models import Proposal, UploadBatch
@@ -22,7 +23,21 @@ from berdaya.intake.services import proposals_upload
 from berdaya.programs.models import PastRecipient
 from berdaya.programs.services import program_by_code, program_year_for, recipients_import
 from berdaya.registry.institutions import institutions_import
-from berdaya.registry.models import Institution
+from berdaya.registry.models import Institution, RegisterImport, RegisterRecord
+
+# Inputs tried per kind, printed at the end of the module.
+FUZZED: Counter[str] = Counter()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _figure(request):
+    yield
+    if FUZZED:
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        parts = ", ".join(f"{n} {what}" for what, n in FUZZED.items())
+        with capture.global_and_fixture_disabled():
+            print(f"\nfuzzing: {sum(FUZZED.values())} inputs tried ({parts})")
+
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -42,9 +57,9 @@ CELLS = st.one_of(
 
 
 @st.composite
-def sheets(draw):
+def sheets(draw, columns=COLUMNS, required=()):
     """A CSV-like text with a chosen header and rows of chosen cells."""
-    header = draw(st.lists(st.sampled_from(COLUMNS), min_size=0, max_size=12))
+    header = [*required, *draw(st.lists(st.sampled_from(columns), min_size=0, max_size=12))]
     rows = draw(st.lists(st.lists(CELLS, min_size=0, max_size=len(header) + 2), max_size=6))
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
     def line(cells):
@@ -110,6 +125,7 @@ def _check_batch(batch: UploadBatch, saved: bool) -> None:
 @given(file=FILES, code=st.sampled_from(["WRSE", "KUBE", "LKS", "PPKS"]))
 def test_proposal_uploads_never_fail_and_never_save_half(users, years, file, code):
     name, data = file
+    FUZZED["proposal uploads"] += 1
     before = Proposal.objects.count()
     try:
         result = proposals_upload(actor=users["op_smd"], program_year=years[code],
@@ -131,6 +147,7 @@ def test_proposal_uploads_never_fail_and_never_save_half(users, years, file, cod
 @given(file=FILES)
 def test_recipient_lists_and_lks_registers_are_all_or_nothing(users, years, file):
     name, data = file
+    FUZZED["recipient lists and LKS registers"] += 1
     for load, count in (
         (lambda: recipients_import(actor=users["admin"], program=program_by_code("WRSE"),
                                    year=2024, fileobj=io.BytesIO(data), file_name=name),
@@ -181,6 +198,7 @@ FORM_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(
     FORM_VALUES, max_size=12), target=st.sampled_from(["WRSE", "PPKS", "LKS", "inst"]))
 def test_forms_answer_every_input_without_a_server_error(client, users, years, data, target):
     client.force_login(users["op_smd"])
+    FUZZED["forms"] += 1
     before = (Proposal.objects.count(), Institution.objects.count())
     if target == "inst":
         response = client.post("/lks/baru/", data)
@@ -194,3 +212,52 @@ def test_forms_answer_every_input_without_a_server_error(client, users, years, d
             response.content.decode()
     else:
         assert sum(after) == sum(before) + 1
+
+
+REGISTER_COLUMNS = ["ID", "NIK", "NO_KK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH",
+                    "DESIL", "HUBUNGAN_KELUARGA", "PEKERJAAN", "STATUS_HIDUP", "DISABILITAS",
+                    "KEMISKINAN_EKSTREM", "ALAMAT", "nik ", "Nama Lengkap", "",
+                    "=cmd|' /C calc'!A0"]
+REGISTER_FILES = st.one_of(
+    # Often with every column the import needs, so that rows are read and merged.
+    sheets(REGISTER_COLUMNS, required=("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN",
+                                       "KODE_WILAYAH")).map(lambda b: ("dtks.csv", b)),
+    sheets(REGISTER_COLUMNS).map(lambda b: ("dtks.csv", b)),
+    FILES.map(lambda f: ("dtks" + f[0][len("usulan"):], f[1])),
+)
+
+
+def _register_state():
+    return sorted(RegisterRecord.objects.values_list("source_id", "row_hash", "present"))
+
+
+@FUZZ
+@given(file=REGISTER_FILES)
+def test_the_register_import_page_answers_every_file(client, users, years, file):
+    """Through the page (the import runs as its task): a clear message and a report, never a
+    server error; a failed import leaves the register as it was."""
+    name, data = file
+    FUZZED["register imports through the page"] += 1
+    client.force_login(users["admin"])
+    before, runs = _register_state(), RegisterImport.objects.count()
+    response = client.post("/dtks/muat/", {"file": SimpleUploadedFile(name, data)}, follow=True)
+    assert response.status_code == 200
+    if RegisterImport.objects.count() == runs:  # refused by the form: the page says why
+        event("refused by the form")
+        assert "invalid-feedback" in response.content.decode() or "alert" in \
+            response.content.decode()
+        assert _register_state() == before
+        return
+    run = RegisterImport.objects.latest("pk")
+    event(f"import {run.status}" + (", rows refused" if run.rows_refused else ""))
+    assert run.status in (RegisterImport.Status.DONE, RegisterImport.Status.FAILED)
+    if run.status == RegisterImport.Status.FAILED:
+        # A message for people, not an exception's repr, and nothing half-merged.
+        assert len(run.error) > 10 and not run.error.startswith(("Traceback", "<")), run.error
+        assert "Error(" not in run.error, run.error
+        assert _register_state() == before
+    else:
+        assert run.inserted + run.updated + run.unchanged <= run.rows_read
+    if run.rows_refused:
+        report = client.get(f"/dtks/muat/{run.pk}/ditolak/")
+        assert report.status_code == 200 and report.content
