@@ -211,7 +211,8 @@ class _Collector(sp._Collector):
         after = self._ages(gen, birth, ref + dt.timedelta(days=sp._EDGE_DAYS))
         edge = ok & ~disabled & (self._age_tables(gen)[1][birth] != 229)
         masks = {key: ok & ~disabled & (age >= lo) & (age <= hi) for key, lo, hi in _BANDS}
-        masks["D"] = ok & disabled
+        # Born by the reference date: a baby born later in the year fits no category yet.
+        masks["D"] = ok & disabled & (age >= 0)
         for code in _REGISTER_CODES:
             masks[code] = (bits == sp.CODE_BITS[code]) & (age >= 18)
         masks["edge:60"] = edge & (age == 60) & (before == 59)
