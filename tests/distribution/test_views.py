@@ -54,7 +54,7 @@ def test_the_offline_queue_sending_twice_creates_nothing_twice(client, users, tr
     # Refused records answer 422 with the reasons, and nothing is stored.
     refused = post_handover(client, trained[1], uuid.uuid4(), photo="")
     assert refused.status_code == 422
-    assert "photo" in " ".join(refused.json()["errors"])
+    assert "Foto" in " ".join(refused.json()["errors"])  # the user's language
     assert Handover.objects.count() == 1
 
 
@@ -224,4 +224,4 @@ def test_catalogue_pages(client, users, wrse, catalogue, warung):
         },
     )
     assert response.status_code == 200
-    assert "more than the value per unit" in response.content.decode()
+    assert "melebihi nilai per satuan" in response.content.decode()

@@ -144,6 +144,6 @@ def test_exhibition_pages(client, users, expo, scheduled):
         {"name": "Tas", "unit_price": "delapan", "quantity_sold": "1"},
     )
     assert response.status_code == 422
-    assert "Price: write an amount in whole rupiah" in response.content.decode()
+    assert "Harga: tulis jumlah dalam rupiah bulat" in response.content.decode()
     client.force_login(users["op_bpn"])
     assert client.get(f"/pemantauan/peserta/{participant.pk}/").status_code == 404

@@ -69,11 +69,11 @@ def test_refusals_come_back_per_field(client, users, scheduled):
     assert answer.status_code == 422
     body = answer.json()
     assert set(body["fields"]) == {"revenue", "workers_poor", "photos"}
-    assert any("Monthly revenue" in e for e in body["errors"])
+    assert any("Omzet per bulan" in e for e in body["errors"])  # in Indonesian
     # Without JavaScript: the form again, with the messages under the fields.
     page = client.post(f"/pemantauan/kunjungan/{visit.pk}/catat/", data)
     assert page.status_code == 422
-    assert "Workers from poor families (5)" in page.content.decode()
+    assert "Tenaga kerja dari keluarga miskin (5)" in page.content.decode()
 
 
 def test_lists_and_pages_by_role(client, users, scheduled):
@@ -136,4 +136,4 @@ def test_plan_page_for_the_province_only(client, users):
         "/pemantauan/rencana/WRSE/",
         {"months": "3, enam", "window_days": "21", "form_kind": "business"},
     )
-    assert "Visit months" in response.content.decode()
+    assert "Bulan kunjungan" in response.content.decode()
