@@ -193,6 +193,17 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["program_year", "nik"]),
             models.Index(fields=["program_year", "region", "status"]),
+            # The proposals page: a year's region in the list's order, read from the top.
+            models.Index(
+                fields=["program_year", "region", "submitted_at", "row_number", "id"],
+                name="proposal_list_order",
+            ),
+            # The page's counts by region, status and verdict: the year's proposals read from
+            # this index alone, in the order of their verifications' proposal_id.
+            models.Index(
+                fields=["program_year", "id", "region", "status"],
+                name="proposal_year_counts",
+            ),
         ]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")

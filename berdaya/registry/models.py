@@ -129,6 +129,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["regency", "name_norm"]),
             models.Index(fields=["village", "name_norm"]),
+            # Name search: the people of each matching spelling, in the region asked, and the
+            # columns it orders them by, from the index alone.
+            models.Index(fields=["name_norm", "regency", "name", "id"], name="person_name_search"),
         ]
         constraints = [
             models.CheckConstraint(

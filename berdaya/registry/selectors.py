@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
 
 from berdaya.accounts.scope import get_scoped_or_404, scoped
@@ -70,23 +71,40 @@ def person_list(
 def name_search(qs: QuerySet[Person], q: str, limit: int = 200) -> list[Person]:
     """Names that match despite spelling: trigram index on PostgreSQL, a scan on SQLite.
 
-    Both paths score the candidates the same way, so the order is the same on both databases.
+    The first candidates by name are scored and the best `limit` of them returned. Both paths
+    score the candidates the same way, so the order is the same on both databases.
     """
     norm = normalize_name(q)
     if not norm:
         return []
     if connection.vendor == "postgresql":
-        candidates = list(qs.filter(name_norm__trigram_word_similar=norm)[: limit * 5])
+        # The matching spellings among the distinct names (registry_person_name, kept by
+        # triggers), then their people through the name_norm index: the same people as
+        # matching every person's name, without rechecking thousands of namesakes.
+        spellings = RawSQL(
+            "SELECT name_norm FROM registry_person_name WHERE name_norm %%> %s", [norm]
+        )
+        matches, cap = qs.filter(name_norm__in=spellings), limit * 5
     else:
-        candidates = list(qs.filter(_sqlite_trigram_filter(norm))[:SQLITE_CANDIDATES])
+        matches, cap = qs.filter(_sqlite_trigram_filter(norm)), SQLITE_CANDIDATES
+    # Scored on the normalised name alone (once per spelling); only the people shown are read
+    # whole.
+    candidates = matches.order_by("name", "pk").values_list("pk", "name_norm")[:cap]
+    scores: dict[str, float] = {}
     scored = []
-    for person in candidates:
-        score = _score(norm, person.name_norm)
-        if score >= SEARCH_MIN_SCORE:
-            person.search_score = round(score)
-            scored.append(person)
-    scored.sort(key=lambda p: (-p.search_score, p.name_norm, p.pk))
-    return scored[:limit]
+    for pk, name_norm in candidates:
+        if name_norm not in scores:
+            scores[name_norm] = _score(norm, name_norm)
+        if scores[name_norm] >= SEARCH_MIN_SCORE:
+            scored.append((-round(scores[name_norm]), name_norm, pk))
+    best = sorted(scored)[:limit]
+    people = qs.order_by().in_bulk([pk for _s, _n, pk in best])
+    found = []
+    for score, _name_norm, pk in best:
+        if pk in people:  # not removed in between
+            people[pk].search_score = -score
+            found.append(people[pk])
+    return found
 
 
 def _score(query: str, name: str) -> float:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,11 @@ from berdaya.intake.views import regions_for
 from berdaya.linkage.names import normalize_name
 from berdaya.verification.models import Verification, VerificationRun
 from berdaya.verification.reasons import REASONS, Verdict, reason_label
+from berdaya.verification.selectors import (
+    verdict_counts,
+    verdict_list_count,
+    verdict_summary,
+)
 from berdaya.verification.services import verification_override, verification_run_create
 from berdaya.verification.tasks import verify_task
 
@@ -82,17 +87,13 @@ def proposal_index(request):
     reason = request.GET.get("reason", "")
     q = (request.GET.get("q") or "").strip()
     summary = []
+    count = None
     if py is not None:
         qs = qs.filter(program_year=py)
-        summary = list(
-            qs.filter(status="proposed").values("region_id", "region__name").annotate(
-                total=Count("id"),
-                eligible=Count("id", filter=Q(verification__verdict="eligible")),
-                ineligible=Count("id", filter=Q(verification__verdict="ineligible")),
-                review=Count("id", filter=Q(verification__verdict="review")),
-                pending=Count("id", filter=Q(verification__isnull=True)
-                              | Q(verification__stale=True)),
-            ).order_by("region_id"))
+        counts = verdict_counts(qs)
+        summary = verdict_summary(counts)
+        if not q and reason not in REASONS:
+            count = verdict_list_count(counts, region=region, verdict=verdict)
     else:
         qs = qs.none()
     if region:
@@ -108,11 +109,16 @@ def proposal_index(request):
         digits = q.replace(" ", "")
         qs = qs.filter(nik__startswith=digits) if digits.isdigit() else qs.filter(
             Q(name_norm__contains=normalize_name(q)) | Q(registration_number__istartswith=q))
+    # The proposal_list_order index walks the year's region in this order.
     qs = qs.order_by("region_id", "submitted_at", "row_number", "pk")
     if request.GET.get("format") == "xlsx":
         require(request.user, "proposals.view")
         return _export(request, py, qs)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # The rows show the region's code and the year is the page's: no join for either.
+    paginator = Paginator(qs.select_related(None).select_related("verification", "group"), 50)
+    if count is not None:
+        paginator.count = count  # a cached property: the count is known, not counted again
+    page = paginator.get_page(request.GET.get("page"))
     last_run = None
     if py is not None:
         last_run = VerificationRun.objects.filter(program_year=py).order_by("-created_at").first()

@@ -61,3 +61,42 @@ def test_search_by_nik_prefix(users, people):
 
 def test_unrelated_name_finds_nothing(users, people):
     assert person_list(users["op_smd"], q="Bambang Wijaya") == []
+
+
+@pytest.mark.postgres
+def test_a_new_or_renamed_person_is_found_at_once(users, person_factory):
+    from django.db import connection
+
+    from berdaya.linkage.names import normalize_name
+    from berdaya.registry.models import Person
+    from berdaya.registry.services import person_update
+
+    # Written through the service, then renamed by the service and by plain SQL (as a load
+    # does): name search reads its spellings from a table that triggers keep, not a copy.
+    person = person_factory(name="Bambang Wijaya")
+    assert [p.pk for p in person_list(users["op_smd"], q="Bambang Wijaya")] == [person.pk]
+    person_update(actor=users["admin"], person=person, name="Sutrisno Hadiwijoyo")
+    assert [p.pk for p in person_list(users["op_smd"], q="Sutrisno Hadi")] == [person.pk]
+    Person.objects.filter(pk=person.pk).update(
+        name="Kartini Lestari", name_norm=normalize_name("Kartini Lestari")
+    )
+    assert [p.pk for p in person_list(users["op_smd"], q="Kartini Lestari")] == [person.pk]
+    assert person_list(users["op_smd"], q="Sutrisno Hadi") == []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM registry_person_name WHERE name_norm = %s",
+            [normalize_name("Kartini Lestari")],
+        )
+        assert cur.fetchone() == (1,)
+
+
+def test_search_reads_whole_people_only_for_those_it_returns(users, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        found = person_list(users["verifier"], q="Siti Nurhaliza")
+    assert {p.pk for p in found} == {people["Siti Nurhaliza"].pk, people["Balikpapan"].pk}
+    assert all(p.search_score >= 70 for p in found)
+    assert found[0].village.name  # the village comes with the person, not one query each
+    assert len(ctx.captured_queries) == 2
