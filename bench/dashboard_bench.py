@@ -670,6 +670,56 @@ def write_section(text: str) -> None:
     RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
+DB_NAME = "bench_dashboard"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+
+
+def _load(args, env: dict, tmp: str) -> dict:
+    """Synthesise and load the data; what was loaded is kept in the database for --reuse."""
+    import json
+
+    import psycopg
+
+    print("synth ...", flush=True)
+    berdaya(
+        ["synth", "--people", str(args.people), "--seed", str(args.seed), "--out", tmp + "/synth"],
+        env,
+    )
+    _setup_django(env)
+    print("people ...", flush=True)
+    people, people_s = load_people(env["DATABASE_URL"], Path(tmp) / "synth" / "register.csv")
+    print("beneficiaries ...", flush=True)
+    data = load_beneficiaries(env["DATABASE_URL"], args.beneficiaries)
+    loaded = {
+        "people": people,
+        "people_s": people_s,
+        "beneficiaries_s": data["seconds"],
+        "data": data,
+        **data,
+        "args": {"people": args.people, "beneficiaries": args.beneficiaries, "seed": args.seed},
+    }
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as con:
+        con.execute("CREATE TABLE bench_loaded (info jsonb)")
+        con.execute("INSERT INTO bench_loaded VALUES (%s)", [json.dumps(loaded)])
+    return loaded
+
+
+def _loaded(args) -> dict | None:
+    """What an earlier run loaded, if it loaded the same sizes; else None (loaded afresh)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(DB_URL, autocommit=True) as con:
+            loaded = con.execute("SELECT info FROM bench_loaded").fetchone()[0]
+    except psycopg.Error:
+        return None
+    wanted = {"people": args.people, "beneficiaries": args.beneficiaries, "seed": args.seed}
+    if loaded.get("args") != wanted:
+        sys.exit(f"--reuse: {DB_NAME} holds {loaded.get('args')}, not {wanted}; run without it")
+    print(f"reusing {DB_NAME}: {loaded['people']:,} people", flush=True)
+    return loaded
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--people", type=int, default=1_000_000)
@@ -679,41 +729,30 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the database an earlier run loaded (migrated to the code first)",
+    )
     args = ap.parse_args()
     info: dict = {"load": os.getloadavg()}
+    loaded = _loaded(args) if args.reuse else None
     with tempfile.TemporaryDirectory(prefix="berdaya-dash-") as tmp:
         env = {
-            "DATABASE_URL": fresh_postgres("bench_dashboard"),
+            "DATABASE_URL": DB_URL if loaded else fresh_postgres(DB_NAME),
             "BERDAYA_VAR_DIR": tmp,
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         }
         berdaya(["migrate", "-v0"], env)
-        print("synth ...", flush=True)
-        berdaya(
-            [
-                "synth",
-                "--people",
-                str(args.people),
-                "--seed",
-                str(args.seed),
-                "--out",
-                tmp + "/synth",
-            ],
-            env,
-        )
-        _setup_django(env)
-        print("people ...", flush=True)
-        info["people"], info["people_s"] = load_people(
-            env["DATABASE_URL"], Path(tmp) / "synth" / "register.csv"
-        )
-        print("beneficiaries ...", flush=True)
-        data = load_beneficiaries(env["DATABASE_URL"], args.beneficiaries)
-        info.update(data)
-        info["beneficiaries_s"] = data["seconds"]
+        if loaded is None:
+            loaded = _load(args, env, tmp)
+        info.update(loaded)
+        data = loaded["data"]
         import granian
 
         info["granian"] = granian.__version__
+        _setup_django(env)
         port = free_port()
         server = start_server(env, port, args.workers)
         try:

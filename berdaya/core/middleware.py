@@ -61,3 +61,31 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionRefreshMiddleware:
+    """Keeps a signed-in session alive while it is used, with one write every few minutes.
+
+    The session expires `SESSION_COOKIE_AGE` after it was last refreshed. Refreshing it on
+    every request (Django's SESSION_SAVE_EVERY_REQUEST) would write and commit a row for each
+    page and each search keystroke; once every REFRESH_SECONDS moves the expiry as well, to
+    within those minutes.
+    """
+
+    REFRESH_SECONDS = 300
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.contrib.auth import SESSION_KEY
+
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                session[self.KEY] = now  # saved, with a new expiry, after the response
+        return self.get_response(request)

@@ -276,9 +276,16 @@ assert not set(_FIRST_TOKEN_MAP) & set(_VARIANT_MAP)
 assert not (set(_VARIANTS) | set(_FIRST_TOKEN)) & (_TITLES_C | _TRAILING_C)
 
 
+# Plain ASCII, upper-cased: each character kept or made a space, in one translate.
+_ASCII_KEPT = str.maketrans({chr(i): chr(i) if chr(i) in _KEPT else " " for i in range(128)})
+
+
 def _clean_characters(name: str) -> str:
     """Upper-case A-Z, digits, commas and dots; every other character becomes a space."""
     text = name.translate(_DROP_APOSTROPHES)
+    if text.isascii():
+        # Most names: NFKD and the special letters leave ASCII as it is.
+        return text.upper().translate(_ASCII_KEPT)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.translate(_SPECIAL_LETTERS).upper()

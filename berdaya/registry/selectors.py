@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
 
 from berdaya.accounts.scope import get_scoped_or_404, scoped
@@ -45,7 +45,7 @@ def person_list(
     village: str = "",
     sex: str = "",
     decile: int | None = None,
-) -> QuerySet[Person] | list[Person]:
+) -> QuerySet[Person] | RankedPeople:
     """The people the user may see, filtered; a name query returns a ranked list."""
     qs = people_visible(user)
     if regency:
@@ -68,43 +68,103 @@ def person_list(
     return name_search(qs, q)
 
 
-def name_search(qs: QuerySet[Person], q: str, limit: int = 200) -> list[Person]:
+class RankedPeople(Sequence):
+    """Search hits, best first. Only the people of the part asked for (a page of the list) are
+    read whole, with their village and region, in one query."""
+
+    def __init__(self, qs: QuerySet[Person], ranked: list[tuple[int, int]]):
+        self.qs = qs.order_by()
+        self.ranked = ranked  # (pk, score), in rank order
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self._read(self.ranked[index])
+        pk_score = self.ranked[index]  # IndexError as a list gives it
+        found = self._read([pk_score])
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._read(self.ranked))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, RankedPeople)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def _read(self, part: list[tuple[int, int]]) -> list[Person]:
+        if not part:
+            return []
+        people = self.qs.in_bulk([pk for pk, _score in part])
+        found = []
+        for pk, score in part:
+            if pk in people:  # not removed in between
+                people[pk].search_score = score
+                found.append(people[pk])
+        return found
+
+
+def name_search(qs: QuerySet[Person], q: str, limit: int = 200) -> RankedPeople:
     """Names that match despite spelling: trigram index on PostgreSQL, a scan on SQLite.
 
-    The first candidates by name are scored and the best `limit` of them returned. Both paths
-    score the candidates the same way, so the order is the same on both databases.
+    The candidate spellings (distinct normalised names) are found and scored first, once each;
+    then the people of the spellings that score well enough, best spelling first and in the
+    order of their IDs within one, up to `limit`. Both databases score the same way, so the
+    order is the same on both.
     """
     norm = normalize_name(q)
     if not norm:
-        return []
+        return RankedPeople(qs, [])
     if connection.vendor == "postgresql":
-        # The matching spellings among the distinct names (registry_person_name, kept by
-        # triggers), then their people through the name_norm index: the same people as
-        # matching every person's name, without rechecking thousands of namesakes.
-        spellings = RawSQL(
-            "SELECT name_norm FROM registry_person_name WHERE name_norm %%> %s", [norm]
-        )
-        matches, cap = qs.filter(name_norm__in=spellings), limit * 5
+        # Among the distinct names (registry_person_name, kept complete by triggers), through
+        # their trigram index: a few hundred spellings rather than thousands of namesakes.
+        with connection.cursor() as cur:
+            cur.execute("SELECT name_norm FROM registry_person_name WHERE name_norm %%> %s", [norm])
+            spellings = [row[0] for row in cur.fetchall()]
     else:
-        matches, cap = qs.filter(_sqlite_trigram_filter(norm)), SQLITE_CANDIDATES
-    # Scored on the normalised name alone (once per spelling); only the people shown are read
-    # whole.
-    candidates = matches.order_by("name", "pk").values_list("pk", "name_norm")[:cap]
-    scores: dict[str, float] = {}
-    scored = []
-    for pk, name_norm in candidates:
-        if name_norm not in scores:
-            scores[name_norm] = _score(norm, name_norm)
-        if scores[name_norm] >= SEARCH_MIN_SCORE:
-            scored.append((-round(scores[name_norm]), name_norm, pk))
-    best = sorted(scored)[:limit]
-    people = qs.order_by().in_bulk([pk for _s, _n, pk in best])
-    found = []
-    for score, _name_norm, pk in best:
-        if pk in people:  # not removed in between
-            people[pk].search_score = -score
-            found.append(people[pk])
-    return found
+        spellings = list(
+            qs.filter(_sqlite_trigram_filter(norm))
+            .order_by()
+            .values_list("name_norm", flat=True)
+            .distinct()[:SQLITE_CANDIDATES]
+        )
+    scored = sorted(
+        (-round(score), name_norm)
+        for name_norm in spellings
+        if (score := _score(norm, name_norm)) >= SEARCH_MIN_SCORE
+    )
+    if not scored:
+        return RankedPeople(qs, [])
+    ranked_names = [name_norm for _score_, name_norm in scored]
+    score_of = {name_norm: -score for score, name_norm in scored}
+    return RankedPeople(
+        qs, [(pk, score_of[name_norm]) for pk, name_norm in _people_of(qs, ranked_names, limit)]
+    )
+
+
+def _people_of(qs: QuerySet[Person], names: list[str], limit: int) -> list[tuple[int, str]]:
+    """(pk, name_norm) of the people in `qs` with these names: the first name's first, by ID."""
+    people = qs.order_by().values_list("id", "name_norm")
+    if connection.vendor != "postgresql":
+        rank = {name: i for i, name in enumerate(names)}
+        found = people.filter(name_norm__in=names)
+        return sorted(found, key=lambda row: (rank[row[1]], row[0]))[:limit]
+    # Joined to the names in their order: PostgreSQL walks the names in that order through
+    # the (name_norm, ...) index and stops after `limit` people (an incremental sort).
+    sql, params = people.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT p.id, p.name_norm FROM ({sql}) p
+                JOIN unnest(%s::text[]) WITH ORDINALITY AS s(name_norm, rank)
+                  ON p.name_norm = s.name_norm
+                ORDER BY s.rank, p.id LIMIT %s""",
+            [*params, names, limit],
+        )
+        return cur.fetchall()
 
 
 def _score(query: str, name: str) -> float:

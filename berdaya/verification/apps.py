@@ -18,8 +18,11 @@ class VerificationConfig(AppConfig):
         from berdaya.intake import services as intake
         from berdaya.verification.dashboard import changes_card
 
-        register_nav(NavItem(_("Proposals"), "verification:index", "proposals.view", order=200,
-                             prefix="/usulan/"))
+        register_nav(
+            NavItem(
+                _("Proposals"), "verification:index", "proposals.view", order=200, prefix="/usulan/"
+            )
+        )
         register_home_card(changes_card)
         from berdaya.verification.panels import proposals_panel
 
@@ -27,28 +30,50 @@ class VerificationConfig(AppConfig):
         from berdaya.core.personal_data import register_source
         from berdaya.verification import personal_data
 
-        for source in (personal_data.proposals_section, personal_data.comments_section,
-                       personal_data.documents_section):
+        for source in (
+            personal_data.proposals_section,
+            personal_data.comments_section,
+            personal_data.documents_section,
+        ):
             register_source(source)
         from berdaya.core.retention import register_rule
         from berdaya.verification.retention import refused_proposals_rule
 
         register_rule(refused_proposals_rule)
-        from berdaya.registry.register_import import register_changed
-        from berdaya.verification import services
+        from berdaya.registry.signals import register_changed
 
-        # New or corrected proposals, and register rows that changed, are verified again.
-        if services.mark_stale not in intake.proposals_changed_hooks:
-            intake.proposals_changed_hooks.append(services.mark_stale)
+        # New or corrected proposals, and register rows that changed, are verified again. The
+        # hooks import the verification services when called: the linkage engine behind them
+        # (Splink, pandas) is not loaded by every command and web worker at start.
+        if _mark_stale not in intake.proposals_changed_hooks:
+            intake.proposals_changed_hooks.append(_mark_stale)
         register_changed.connect(_register_changed, dispatch_uid="verification-register")
         from berdaya.programs import services as programs
 
-        if services.mark_stale_for_program not in programs.recipients_changed_hooks:
-            programs.recipients_changed_hooks.append(services.mark_stale_for_program)
+        if _mark_stale_for_program not in programs.recipients_changed_hooks:
+            programs.recipients_changed_hooks.append(_mark_stale_for_program)
         from berdaya.registry import institutions
 
-        if services.mark_stale_for_institutions not in institutions.institutions_changed_hooks:
-            institutions.institutions_changed_hooks.append(services.mark_stale_for_institutions)
+        if _mark_stale_for_institutions not in institutions.institutions_changed_hooks:
+            institutions.institutions_changed_hooks.append(_mark_stale_for_institutions)
+
+
+def _mark_stale(*args, **kwargs):
+    from berdaya.verification.services import mark_stale
+
+    return mark_stale(*args, **kwargs)
+
+
+def _mark_stale_for_program(*args, **kwargs):
+    from berdaya.verification.services import mark_stale_for_program
+
+    return mark_stale_for_program(*args, **kwargs)
+
+
+def _mark_stale_for_institutions(*args, **kwargs):
+    from berdaya.verification.services import mark_stale_for_institutions
+
+    return mark_stale_for_institutions(*args, **kwargs)
 
 
 def _register_changed(sender, import_run, record_ids, **kwargs) -> int:

@@ -76,6 +76,9 @@ class OverrideForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+PAGE_SIZE = 25  # proposals per page: light enough for a slow connection
+
+
 @login_required
 @require_GET
 def proposal_index(request):
@@ -90,7 +93,9 @@ def proposal_index(request):
     count = None
     if py is not None:
         qs = qs.filter(program_year=py)
-        counts = verdict_counts(qs)
+        # With a region chosen, only its counts (the summary then shows that region alone):
+        # counting every region for one of them would cost several times more.
+        counts = verdict_counts(qs.filter(region_id=region) if region else qs)
         summary = verdict_summary(counts)
         if not q and reason not in REASONS:
             count = verdict_list_count(counts, region=region, verdict=verdict)
@@ -115,7 +120,13 @@ def proposal_index(request):
         require(request.user, "proposals.view")
         return _export(request, py, qs)
     # The rows show the region's code and the year is the page's: no join for either.
-    paginator = Paginator(qs.select_related(None).select_related("verification", "group"), 50)
+    paginator = Paginator(
+        # The link's evidence (the reviewer page's) is the bulk of a verification: not read.
+        qs.select_related(None).select_related("verification", "group").defer(
+            "verification__evidence"
+        ),
+        PAGE_SIZE,
+    )
     if count is not None:
         paginator.count = count  # a cached property: the count is known, not counted again
     page = paginator.get_page(request.GET.get("page"))

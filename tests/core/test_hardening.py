@@ -62,3 +62,38 @@ def test_cookies_are_secure_over_https(settings, client, users):
     settings.CSRF_COOKIE_SECURE = True
     response = client.get("/masuk/")
     assert response.cookies["csrftoken"]["secure"]
+
+
+def test_an_idle_session_expires_and_a_used_one_is_kept_with_few_writes(client, users):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from berdaya.core.middleware import SessionRefreshMiddleware
+
+    client.force_login(users["op_smd"])
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    # Used again at once: nothing written.
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "UPDATE" in q["sql"] and "session" in q["sql"]]
+    # Used after the refresh interval: the expiry moves forward, a working day from now.
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] -= SessionRefreshMiddleware.REFRESH_SECONDS + 1
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=first - dt.timedelta(hours=1))
+    assert client.get("/").status_code == 200
+    later = Session.objects.get(pk=key).expire_date
+    assert later > first - dt.timedelta(hours=1)
+    age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert abs((later - timezone.now()) - age) < dt.timedelta(minutes=1)
+    # Past its expiry, the session is gone: the next page asks to sign in.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/usulan/")
+    assert response.status_code == 302 and "/masuk/" in response["Location"]

@@ -91,12 +91,22 @@ def test_a_new_or_renamed_person_is_found_at_once(users, person_factory):
 
 
 def test_search_reads_whole_people_only_for_those_it_returns(users, people):
+    from django.core.paginator import Paginator
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         found = person_list(users["verifier"], q="Siti Nurhaliza")
+    assert len(ctx.captured_queries) == 2  # the spellings, then their people: ids only
+    assert len(found) == 2
+    with CaptureQueriesContext(connection) as ctx:
+        page = Paginator(found, 1).get_page(2)
+        shown = list(page)
+    # A page reads its own people, with their villages, in one query.
+    assert len(ctx.captured_queries) == 1
+    assert [p.pk for p in shown] == [found.ranked[1][0]]
+    assert shown[0].village.name
+    assert len(ctx.captured_queries) == 1
     assert {p.pk for p in found} == {people["Siti Nurhaliza"].pk, people["Balikpapan"].pk}
     assert all(p.search_score >= 70 for p in found)
-    assert found[0].village.name  # the village comes with the person, not one query each
-    assert len(ctx.captured_queries) == 2
+    assert found[-1].pk == found.ranked[-1][0]

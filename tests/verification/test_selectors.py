@@ -73,6 +73,17 @@ def test_list_count_and_summary_match_counts_made_here(client, users, proposals,
     assert {s["pending"] for s in summary} != {0}
 
 
+def test_a_chosen_region_is_counted_alone(client, users, proposals):
+    py = proposals
+    client.force_login(users["verifier"])
+    summary = client.get("/usulan/", {"py": py.pk}).context["summary"]
+    everywhere = {s["region_id"]: s for s in summary}
+    response = client.get("/usulan/", {"py": py.pk, "region": "64.72", "verdict": "eligible"})
+    assert response.context["summary"] == [everywhere["64.72"]]
+    assert response.context["page"].paginator.count == _independent(py, None, "64.72", "eligible")
+    assert b'id="all-regions"' in response.content
+
+
 def test_filters_the_counts_cannot_answer_are_counted(client, users, proposals):
     client.force_login(users["verifier"])
     py = proposals

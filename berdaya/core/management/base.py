@@ -14,7 +14,14 @@ EXIT_USAGE = 2
 
 
 class BerdayaCommand(BaseCommand):
-    """A command that works as a user: within that user's region, named in the audit trail."""
+    """A command that works as a user: within that user's region, named in the audit trail.
+
+    Django's system checks do not run before these data commands: they import every view and
+    URL of the site (a second or more of each run) to check the configuration, which `berdaya
+    migrate` and `berdaya check --deploy` check before the site runs at all.
+    """
+
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
         parser = super().create_parser("berdaya", subcommand, **kwargs)

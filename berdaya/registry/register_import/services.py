@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,7 @@ from berdaya.registry.columns import CellError, FileFormatError
 from berdaya.registry.models import RegisterImport, RegisterRecord
 from berdaya.registry.register_import import postgres, sqlite
 from berdaya.registry.register_import.progress import set_fields
-
-# Sent after a merge commits, with the ids of register records whose data changed (updated or
-# left): verification re-checks the open proposals linked to them.
-register_changed = Signal()
+from berdaya.registry.signals import register_changed
 
 
 def register_import_create(
