@@ -160,8 +160,6 @@ def load_people(url: str, register: Path) -> tuple[int, float]:
             "('KEPALA KELUARGA','ISTRI','SUAMI','ANAK','MENANTU','CUCU','ORANG TUA',"
             "'MERTUA','FAMILI LAIN','PEMBANTU','LAINNYA')"
         )
-        # The trigram index of name search is built once at the end, not row by row.
-        cur.execute("DROP INDEX IF EXISTS registry_person_name_trgm")
         rows = _insert_select(
             cur,
             Person,
@@ -190,11 +188,7 @@ def load_people(url: str, register: Path) -> tuple[int, float]:
             "AND village IN (SELECT code FROM regions_region WHERE level = 'village') "
             "AND birth ~ '^[0-9]{4}-' ORDER BY nik, id) s JOIN bench_names n ON n.name = s.name",
         )
-        con.commit()  # the deferred foreign-key checks run here, before the index
-        cur.execute(
-            "CREATE INDEX registry_person_name_trgm ON registry_person "
-            "USING gin (name_norm gin_trgm_ops)"
-        )
+        con.commit()  # the deferred foreign-key checks run here
         cur.execute("DROP TABLE bench_stage")
         cur.execute("DROP TABLE bench_names")
         con.commit()
