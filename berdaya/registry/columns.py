@@ -313,16 +313,21 @@ def open_sheet(fileobj: IO[bytes], name: str = "") -> Sheet:
     return _open_csv(fileobj)
 
 
-def _open_csv(fileobj: IO[bytes]) -> Sheet:
-    sample = fileobj.read(65536)
-    fileobj.seek(0)
-    encoding = "utf-8-sig"
+def sniff_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) unless the sample's bytes say otherwise, then Windows-1252."""
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A cut multi-byte character at the end of the sample is still UTF-8.
         if exc.start < len(sample) - 4:
-            encoding = "cp1252"
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _open_csv(fileobj: IO[bytes]) -> Sheet:
+    sample = fileobj.read(65536)
+    fileobj.seek(0)
+    encoding = sniff_encoding(sample)
     if b"\x00" in sample:
         raise FileFormatError(_("The file is not a text (CSV) or XLSX file."))
     reader_stream = codecs.getreader(encoding)(fileobj, errors="replace")

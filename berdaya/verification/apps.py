@@ -58,22 +58,22 @@ class VerificationConfig(AppConfig):
             institutions.institutions_changed_hooks.append(_mark_stale_for_institutions)
 
 
-def _mark_stale(*args, **kwargs):
-    from berdaya.verification.services import mark_stale
+def _service(name: str):
+    """A hook that imports the verification services only when it is first called."""
 
-    return mark_stale(*args, **kwargs)
+    def hook(*args, **kwargs):
+        from berdaya.verification import services
+
+        return getattr(services, name)(*args, **kwargs)
+
+    hook.__name__ = name
+    return hook
 
 
-def _mark_stale_for_program(*args, **kwargs):
-    from berdaya.verification.services import mark_stale_for_program
-
-    return mark_stale_for_program(*args, **kwargs)
-
-
-def _mark_stale_for_institutions(*args, **kwargs):
-    from berdaya.verification.services import mark_stale_for_institutions
-
-    return mark_stale_for_institutions(*args, **kwargs)
+# Made once, at import: `ready` checks the hook lists for these very objects.
+_mark_stale = _service("mark_stale")
+_mark_stale_for_program = _service("mark_stale_for_program")
+_mark_stale_for_institutions = _service("mark_stale_for_institutions")
 
 
 def _register_changed(sender, import_run, record_ids, **kwargs) -> int:

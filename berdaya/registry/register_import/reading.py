@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 
 from berdaya.regions.codes import regency_codes
-from berdaya.registry.columns import _sniff_delimiter
+from berdaya.registry.columns import _sniff_delimiter, sniff_encoding
 from berdaya.registry.register_import.rows import (
     RowRefused,
     parse_register_row,
@@ -353,12 +353,7 @@ def csv_dialect(f: IO[bytes]) -> tuple[str, str]:
     """Encoding and delimiter, decided as `columns.open_sheet` decides them."""
     sample = f.read(65536)
     f.seek(0)
-    encoding = "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:
-            encoding = "cp1252"
+    encoding = sniff_encoding(sample)
     first = codecs.getreader(encoding)(io.BytesIO(sample), errors="replace").readline()
     f.seek(0)
     return encoding, _sniff_delimiter(first)
