@@ -139,3 +139,31 @@ class VerificationRun(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ProposalCount(models.Model):
+    """Proposals counted by programme year, region, status, verdict and staleness (PostgreSQL).
+
+    Rows are changes, not totals: triggers on proposals and verifications (migration 0004)
+    add a row of +n or -n for each group a statement changes, so writers never wait on one
+    another for a shared counter row; a group's count is the sum of its rows, and readers
+    fold the rows together now and then (`selectors.compact_counts`). The proposals page reads
+    its summary here instead of joining every proposal of a region to its verification.
+    SQLite, whose table rebuilds on schema changes would drop such triggers, counts by the
+    join instead and leaves this table empty.
+    """
+
+    program_year_id = models.IntegerField()
+    region_code = models.CharField(max_length=13)
+    status = models.CharField(max_length=20)
+    verdict = models.CharField(max_length=12, null=True)  # null: not verified yet
+    stale = models.BooleanField(null=True)  # null: not verified yet
+    n = models.IntegerField()
+
+    region_scope_field = "region_code"
+
+    class Meta:
+        indexes = [models.Index(fields=["program_year_id", "region_code"], name="proposal_counts")]
+
+    def __str__(self) -> str:
+        return f"{self.program_year_id} {self.region_code} {self.status} {self.verdict}: {self.n}"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.db.models import Count, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum
 
+from berdaya.accounts.scope import scoped
 from berdaya.intake.models import Proposal
 from berdaya.regions.models import Region
+from berdaya.verification.models import ProposalCount
 from berdaya.verification.reasons import Verdict
 
 VERDICTS = frozenset(Verdict.values)
@@ -21,20 +24,81 @@ class VerdictCount(NamedTuple):
     n: int
 
 
-def verdict_counts(proposals: QuerySet[Proposal]) -> list[VerdictCount]:
-    """The proposals counted by region, status, verdict and staleness, in one grouped query.
+def verdict_counts(user: Any, program_year: Any, region: str = "") -> list[VerdictCount]:
+    """The reader's proposals of a programme year (of one region if given), counted by region,
+    status, verdict and staleness: a few rows, from which the page's summary table and its
+    list's count are both read.
 
-    The page's summary table and its list's count are both read from these few rows: counting
-    the list again would walk the same join of proposals and verifications a second time, and
-    a count per verdict with FILTER clauses costs the database more than one plain count per
-    group. `proposals` is already scoped to the reader and filtered to the programme year.
+    PostgreSQL keeps these counts as they change (`ProposalCount`); SQLite counts them with one
+    grouped join of the proposals and their verifications.
     """
+    if connection.vendor == "postgresql":
+        return _kept_counts(user, program_year, region)
+    proposals = scoped(Proposal.objects.filter(program_year=program_year), user)
+    if region:
+        proposals = proposals.filter(region_id=region)
+    return joined_counts(proposals)
+
+
+def joined_counts(proposals: QuerySet[Proposal]) -> list[VerdictCount]:
+    """`proposals` counted by region, status, verdict and staleness, in one grouped query (a
+    count per verdict with FILTER clauses costs the database more than one count per group)."""
     rows = (
         proposals.order_by()
         .values_list("region_id", "status", "verification__verdict", "verification__stale")
         .annotate(n=Count("pk"))
     )
     return [VerdictCount(*row) for row in rows]
+
+
+# Change rows a programme year may gather, beyond twice its groups, before a reader folds them.
+LOOSE_ROWS = 200
+
+
+def _kept_counts(user: Any, program_year: Any, region: str) -> list[VerdictCount]:
+    rows = scoped(ProposalCount.objects.filter(program_year_id=program_year.pk), user)
+    if region:
+        rows = rows.filter(region_code=region)
+    groups = list(
+        rows.order_by()
+        .values_list("region_code", "status", "verdict", "stale")
+        .annotate(n=Sum("n"), rows=Count("pk"))
+    )
+    if sum(g[-1] for g in groups) > 2 * len(groups) + LOOSE_ROWS:
+        compact_counts(program_year.pk)
+    return [VerdictCount(*g[:-1]) for g in groups if g[-2]]
+
+
+def compact_counts(program_year_id: int) -> int:
+    """Fold a programme year's change rows into one row per group; returns the rows left.
+
+    The rows are deleted and their sums written back in one transaction; a row a trigger
+    adds meanwhile is not among those deleted and stays, and a row two readers both try to
+    fold is deleted (and so summed) by one of them only.
+    """
+    sums: dict[tuple, int] = {}
+    with transaction.atomic(), connection.cursor() as c:
+        table = ProposalCount._meta.db_table
+        c.execute(
+            f"DELETE FROM {table} WHERE program_year_id = %s "
+            "RETURNING region_code, status, verdict, stale, n",
+            [program_year_id],
+        )
+        for *key, n in c.fetchall():
+            sums[tuple(key)] = sums.get(tuple(key), 0) + n
+        ProposalCount.objects.bulk_create(
+            ProposalCount(
+                program_year_id=program_year_id,
+                region_code=region,
+                status=status,
+                verdict=verdict,
+                stale=stale,
+                n=n,
+            )
+            for (region, status, verdict, stale), n in sums.items()
+            if n
+        )
+    return sum(1 for n in sums.values() if n)
 
 
 def _pending(count: VerdictCount) -> bool:

@@ -93,9 +93,8 @@ def proposal_index(request):
     count = None
     if py is not None:
         qs = qs.filter(program_year=py)
-        # With a region chosen, only its counts (the summary then shows that region alone):
-        # counting every region for one of them would cost several times more.
-        counts = verdict_counts(qs.filter(region_id=region) if region else qs)
+        # With a region chosen, only its counts (the summary then shows that region alone).
+        counts = verdict_counts(request.user, py, region)
         summary = verdict_summary(counts)
         if not q and reason not in REASONS:
             count = verdict_list_count(counts, region=region, verdict=verdict)
