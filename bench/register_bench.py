@@ -454,6 +454,14 @@ HOW = [
     "low-cardinality keys less (1.0-1.4 s); the register lookup by name within a region "
     "then reads the table in parallel, 0.2-0.27 s instead of 0.13 s (kept; SQLite keeps "
     "the index).",
+    "- SQLite (2026-11-25): whether the reading thread holds up the inserting one through "
+    "the GIL (each INSERT statement lets go of it while SQLite works and must take it back): "
+    "as it is, 500 rows per statement instead of 50, a GIL switch interval of 0.5 ms instead "
+    "of 5 ms, and no reading thread at all (read, then insert, in turn) gave first loads of "
+    "24.9, 25.6, 24.9 and 26.3 s in one sitting: the inserts are bound by SQLite's own work, "
+    "not by the GIL (none kept). That day the plain SQLite baseline took 10.3-11.6 s against "
+    "6.5-9.7 s the day before while Berdaya's load took about the same, hence the lower "
+    "ratio: the two write the disk differently (one large transaction against WAL).",
     "",
     "What a PostgreSQL first load costs beyond the baseline: the six index builds (each a "
     "sort of a million keys; the baseline builds one), about 4 s on two cores; the COPY of "

@@ -378,3 +378,19 @@ class Institution(models.Model):
 def registration_key(value: str) -> str:
     """The key of a registration number: upper-case, without spaces."""
     return "".join(str(value or "").upper().split())
+
+
+class PersonCount(models.Model):
+    """People counted by regency/city (PostgreSQL), as rows of changes that triggers on the
+    people table add (migration 0010; `berdaya.core.counts` says how they are kept and read).
+    The people list reads its count here when nothing but a region narrows it, instead of
+    counting up to a million rows on each page. SQLite counts the rows and leaves this empty.
+    """
+
+    regency_code = models.CharField(max_length=13)
+    n = models.IntegerField()
+
+    region_scope_field = "regency_code"
+
+    def __str__(self) -> str:
+        return f"{self.regency_code}: {self.n}"

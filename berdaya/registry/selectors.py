@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from berdaya.accounts.scope import get_scoped_or_404, scoped
+from berdaya.core.counts import kept_sums
 from berdaya.linkage.names import normalize_name
-from berdaya.registry.models import Household, Person
+from berdaya.registry.models import Household, Person, PersonCount
 
 SEARCH_MIN_SCORE = 70  # rapidfuzz 0-100 on normalised names; below this a hit is noise
 SQLITE_CANDIDATES = 4000
@@ -66,6 +67,18 @@ def person_list(
             return qs.none()
         return qs.filter(Q(nik__startswith=digits) | Q(kk__startswith=digits)).order_by("nik")
     return name_search(qs, q)
+
+
+def people_count(user: Any, filters: dict[str, Any]) -> int | None:
+    """How many people `person_list` gives for `filters` when nothing but a regency/city
+    narrows it, read from the counts PostgreSQL keeps (`PersonCount`); None when those cannot
+    answer (another filter, or SQLite), and the list is counted."""
+    if connection.vendor != "postgresql" or any(v for k, v in filters.items() if k != "regency"):
+        return None
+    rows = scoped(PersonCount.objects.all(), user)
+    if filters.get("regency"):
+        rows = rows.filter(regency_code=filters["regency"])
+    return sum(n for _code, n in kept_sums(rows, ["regency_code"]))
 
 
 class RankedPeople(Sequence):

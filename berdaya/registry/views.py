@@ -17,7 +17,13 @@ from berdaya.core.navigation import person_panels
 from berdaya.core.selectors import object_history
 from berdaya.regions.selectors import province_regencies
 from berdaya.registry.forms import DocumentForm, PersonFilterForm, PersonForm, RevealForm
-from berdaya.registry.selectors import household_get, household_members, person_get, person_list
+from berdaya.registry.selectors import (
+    household_get,
+    household_members,
+    people_count,
+    person_get,
+    person_list,
+)
 from berdaya.registry.services import person_create, person_reveal_nik, person_update
 
 EXPORT_LIMIT = 100_000
@@ -65,7 +71,11 @@ def person_index(request):
             rows=rows,
             filters={k: str(v) for k, v in filters.items() if v},
         )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    paginator = Paginator(people, 25)
+    count = people_count(request.user, filters)
+    if count is not None:
+        paginator.count = count  # a cached property: known, not counted again
+    page = paginator.get_page(request.GET.get("page"))
     template = (
         "registry/_person_rows.html"
         if request.headers.get("HX-Request")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from berdaya.accounts.scope import scoped
+from berdaya.core.counts import fold, kept_sums
 from berdaya.intake.models import Proposal
 from berdaya.regions.models import Region
 from berdaya.verification.models import ProposalCount
@@ -51,54 +52,20 @@ def joined_counts(proposals: QuerySet[Proposal]) -> list[VerdictCount]:
     return [VerdictCount(*row) for row in rows]
 
 
-# Change rows a programme year may gather, beyond twice its groups, before a reader folds them.
-LOOSE_ROWS = 200
+COUNT_KEYS = ["region_code", "status", "verdict", "stale"]
 
 
 def _kept_counts(user: Any, program_year: Any, region: str) -> list[VerdictCount]:
     rows = scoped(ProposalCount.objects.filter(program_year_id=program_year.pk), user)
     if region:
         rows = rows.filter(region_code=region)
-    groups = list(
-        rows.order_by()
-        .values_list("region_code", "status", "verdict", "stale")
-        .annotate(n=Sum("n"), rows=Count("pk"))
-    )
-    if sum(g[-1] for g in groups) > 2 * len(groups) + LOOSE_ROWS:
-        compact_counts(program_year.pk)
-    return [VerdictCount(*g[:-1]) for g in groups if g[-2]]
+    sums = kept_sums(rows, COUNT_KEYS, program_year_id=program_year.pk)
+    return [VerdictCount(*row) for row in sums]
 
 
 def compact_counts(program_year_id: int) -> int:
-    """Fold a programme year's change rows into one row per group; returns the rows left.
-
-    The rows are deleted and their sums written back in one transaction; a row a trigger
-    adds meanwhile is not among those deleted and stays, and a row two readers both try to
-    fold is deleted (and so summed) by one of them only.
-    """
-    sums: dict[tuple, int] = {}
-    with transaction.atomic(), connection.cursor() as c:
-        table = ProposalCount._meta.db_table
-        c.execute(
-            f"DELETE FROM {table} WHERE program_year_id = %s "
-            "RETURNING region_code, status, verdict, stale, n",
-            [program_year_id],
-        )
-        for *key, n in c.fetchall():
-            sums[tuple(key)] = sums.get(tuple(key), 0) + n
-        ProposalCount.objects.bulk_create(
-            ProposalCount(
-                program_year_id=program_year_id,
-                region_code=region,
-                status=status,
-                verdict=verdict,
-                stale=stale,
-                n=n,
-            )
-            for (region, status, verdict, stale), n in sums.items()
-            if n
-        )
-    return sum(1 for n in sums.values() if n)
+    """Fold a programme year's change rows into one row per group; returns the rows left."""
+    return fold(ProposalCount, COUNT_KEYS, program_year_id=program_year_id)
 
 
 def _pending(count: VerdictCount) -> bool:

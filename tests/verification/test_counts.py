@@ -121,12 +121,12 @@ def test_folding_keeps_the_counts_and_the_page_reads_them(client, users, year):
     assert compact_counts(py.pk) == len(expected)  # folding folded rows changes nothing
 
     # The page's reader folds them itself once they pile up.
-    from berdaya.verification import selectors
+    from berdaya.core.counts import LOOSE_ROWS
 
-    for _ in range(selectors.LOOSE_ROWS // 2 + 5):
+    for _ in range(LOOSE_ROWS // 2 + 5):
         Verification.objects.filter(proposal=made[0]).update(stale=True)
         Verification.objects.filter(proposal=made[0]).update(stale=False)
-    assert ProposalCount.objects.filter(program_year_id=py.pk).count() > selectors.LOOSE_ROWS
+    assert ProposalCount.objects.filter(program_year_id=py.pk).count() > LOOSE_ROWS
     read = ordered(tuple(c) for c in verdict_counts(users["verifier"], py))
     assert read == expected
     assert ProposalCount.objects.filter(program_year_id=py.pk).count() == len(expected)
