@@ -30,6 +30,7 @@ ASSETS = [
     "berdaya/app.css",
     "berdaya/app.js",
     "berdaya/icon.svg",
+    "berdaya/offline-queue.js",
     "berdaya/offline.js",
 ]
 

@@ -585,6 +585,7 @@ SW_ASSETS = [
     "berdaya/app.css",
     "berdaya/app.js",
     "berdaya/icon.svg",
+    "berdaya/offline-queue.js",
     "berdaya/visits-offline.js",
 ]
 
