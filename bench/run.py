@@ -7,8 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["register_bench.py", "linkage_bench.py", "verify_bench.py", "allocation_bench.py",
-           "dashboard_bench.py"]
+SCRIPTS = [
+    "register_bench.py",
+    "linkage_bench.py",
+    "verify_bench.py",
+    "allocation_bench.py",
+    "dashboard_bench.py",
+]
 
 
 def main() -> None:

@@ -24,31 +24,66 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="berdaya-bench-") as tmp:
         out = Path(tmp) / "synth"
-        env = {"DATABASE_URL": fresh_postgres("bench_verify"), "BERDAYA_VAR_DIR": tmp,
-               "BERDAYA_LANG": "en"}
-        synth_s, _, _ = berdaya(["synth", "--people", str(args.people), "--seed",
-                                 str(args.seed), "--out", str(out), "--proposals-per-region",
-                                 str(args.per_region)], env)
+        env = {
+            "DATABASE_URL": fresh_postgres("bench_verify"),
+            "BERDAYA_VAR_DIR": tmp,
+            "BERDAYA_LANG": "en",
+        }
+        synth_s, _, _ = berdaya(
+            [
+                "synth",
+                "--people",
+                str(args.people),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(out),
+                "--proposals-per-region",
+                str(args.per_region),
+            ],
+            env,
+        )
         berdaya(["migrate", "-v0"], env)
         load_s, _, _ = berdaya(["import-register", str(out / "register.csv")], env)
-        berdaya(["import-recipients", str(out / "recipients_WRSE.csv"), "--program", "WRSE",
-                 "--year", "2024"], env)
+        berdaya(
+            [
+                "import-recipients",
+                str(out / "recipients_WRSE.csv"),
+                "--program",
+                "WRSE",
+                "--year",
+                "2024",
+            ],
+            env,
+        )
         proposals = 0
         for path in sorted((out / "proposals").glob("WRSE_*.csv")):
             if len(path.read_text().splitlines()) < 2:
                 continue
             region = path.stem.split("_", 1)[1]
-            _, _, text = berdaya(["import-proposals", str(path), "--program", "WRSE", "--year",
-                                  "2025", "--region", region], env)
+            _, _, text = berdaya(
+                [
+                    "import-proposals",
+                    str(path),
+                    "--program",
+                    "WRSE",
+                    "--year",
+                    "2025",
+                    "--region",
+                    region,
+                ],
+                env,
+            )
             proposals += int(text.split(":", 1)[1].split("rows")[0])
-        verify_s, verify_mb, text = berdaya(["verify", "--program", "WRSE", "--year", "2025"],
-                                            env)
+        verify_s, verify_mb, text = berdaya(["verify", "--program", "WRSE", "--year", "2025"], env)
         again_s, _, _ = berdaya(["verify", "--program", "WRSE", "--year", "2025"], env)
     print("## Verification (berdaya verify)\n")
     print(f"Run {dt.date.today().isoformat()} on {machine()}; PostgreSQL 15 on the same machine.")
-    print(f"Register: {args.people:,} synthetic people (`berdaya synth --seed {args.seed}`, "
-          f"{synth_s:.1f} s; loaded in {load_s:.1f} s). Proposals: {proposals:,} WRSE rows with "
-          "planted errors of every code.\n")
+    print(
+        f"Register: {args.people:,} synthetic people (`berdaya synth --seed {args.seed}`, "
+        f"{synth_s:.1f} s; loaded in {load_s:.1f} s). Proposals: {proposals:,} WRSE rows with "
+        "planted errors of every code.\n"
+    )
     print("| measure | result | target |")
     print("|---|---|---|")
     print(f"| `berdaya verify` of {proposals:,} proposals | {verify_s:.1f} s | at most 30 s |")

@@ -130,8 +130,15 @@ def on_postgres():
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +167,6 @@ def sign_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-
 def pytest_configure(config):
     # Tests serve static files from the source folders, whatever collectstatic left in var/.
     from django.conf import settings
@@ -171,6 +177,8 @@ def pytest_configure(config):
     }
     # Background tasks run at once in tests, inside the request that queues them.
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                    "QUEUES": ["default"]}
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
     }

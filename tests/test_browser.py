@@ -8,6 +8,7 @@ from tests.conftest import BALIKPAPAN_VILLAGE, sign_in
 
 pytestmark = pytest.mark.browser
 
+
 def nav_labels(page):
     return [t.strip() for t in page.locator("#nav .navbar-nav.me-auto .nav-link").all_inner_texts()]
 
@@ -25,8 +26,17 @@ def test_sign_in_page_is_indonesian(page, live_server, users):
 
 
 # What each role finds in its menu; anything else in the menu is a failure.
-STAFF = ["Beranda", "Dasbor", "Penduduk", "Lembaga (LKS)", "Usulan", "Penetapan", "Penyaluran",
-         "Pemantauan", "Program"]
+STAFF = [
+    "Beranda",
+    "Dasbor",
+    "Penduduk",
+    "Lembaga (LKS)",
+    "Usulan",
+    "Penetapan",
+    "Penyaluran",
+    "Pemantauan",
+    "Program",
+]
 MENUS = {
     "admin": [*STAFF, "DTKS", "Rujukan", "Wilayah", "Jejak audit", "Data pribadi", "Pengguna"],
     "verifier": [*STAFF, "DTKS", "Wilayah"],
@@ -38,8 +48,7 @@ MENUS = {
 }
 
 
-def test_every_role_signs_in_and_sees_only_what_it_may(page, live_server, users,
-                                                      person_factory):
+def test_every_role_signs_in_and_sees_only_what_it_may(page, live_server, users, person_factory):
     base = live_server.url
     own = person_factory(name="Siti Rahmah")
     other = person_factory(village=BALIKPAPAN_VILLAGE, name="Nur Aisyah")
@@ -54,8 +63,10 @@ def test_every_role_signs_in_and_sees_only_what_it_may(page, live_server, users,
                 assert "Nur Aisyah" not in table
                 response = page.goto(f"{base}/orang/{other.pk}/")
                 assert response.status == 404
-                assert "tidak berada di wilayah Anda" in page.content() or \
-                    "tidak ada" in page.content()
+                assert (
+                    "tidak berada di wilayah Anda" in page.content()
+                    or "tidak ada" in page.content()
+                )
             else:
                 assert "Nur Aisyah" in table
             # NIKs are masked in lists for everyone.
@@ -68,8 +79,9 @@ def test_every_role_signs_in_and_sees_only_what_it_may(page, live_server, users,
 
 
 def test_operator_adds_a_person_on_a_phone(browser, live_server, users):
-    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     base = live_server.url
     sign_in(page, base, "op.smd")

@@ -20,14 +20,36 @@ from berdaya.core.models import AuditEvent
 from tests.conftest import BALIKPAPAN_VILLAGE, SAMARINDA_VILLAGE
 
 # Routes any visitor may open without signing in.
-PUBLIC = {"accounts:login", "set_language", "service_worker", "reports:public", "api:openapi-json",
-          "api:openapi-view", "monitoring:service_worker"}
+PUBLIC = {
+    "accounts:login",
+    "set_language",
+    "service_worker",
+    "reports:public",
+    "api:openapi-json",
+    "api:openapi-view",
+    "monitoring:service_worker",
+}
 # Audit rows that record a read (an export, a download, a sign-in), not a change.
-READS = ("export", "file.download", "login", "logout", "login.failed", "proposal.view_full",
-         "personal_data.report", "api.read", "api.person_lookup", "referral.view")
+READS = (
+    "export",
+    "file.download",
+    "login",
+    "logout",
+    "login.failed",
+    "proposal.view_full",
+    "personal_data.report",
+    "api.read",
+    "api.person_lookup",
+    "referral.view",
+)
 # Routes whose POST is a user's own business (their session, their language).
-SELF_SERVICE = {"accounts:logout", "set_language", "accounts:password_change", "tokens:list",
-                "tokens:revoke"}
+SELF_SERVICE = {
+    "accounts:logout",
+    "set_language",
+    "accounts:password_change",
+    "tokens:list",
+    "tokens:revoke",
+}
 
 
 def walk(resolver: URLResolver, prefix: str = "", ns: str = ""):
@@ -73,27 +95,43 @@ def world(users, person_factory):
     py, _notice = program_year_for(actor=users["admin"], program="WRSE", year=2025)
     for key, region, person in (("own", "64.72", own), ("other", "64.71", other)):
         proposals[key] = proposal_create(
-            actor=users["admin"], program_year=py, region=region, nik=person.nik,
-            name=person.name, birth_date=person.birth_date, sex="P",
-            village_code=person.village_id, relation="KEPALA KELUARGA")
+            actor=users["admin"],
+            program_year=py,
+            region=region,
+            nik=person.nik,
+            name=person.name,
+            birth_date=person.birth_date,
+            sex="P",
+            village_code=person.village_id,
+            relation="KEPALA KELUARGA",
+        )
         csv = f"NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n{person.nik},X,bad,P,{region}\n"
         batches[key] = proposals_upload(
-            actor=users["admin"], program_year=py, region=region,
-            upload=SimpleUploadedFile("u.csv", csv.encode())).batch
-        runs[key] = verification_run_create(actor=users["admin"], program_year=py,
-                                            region=region)
+            actor=users["admin"],
+            program_year=py,
+            region=region,
+            upload=SimpleUploadedFile("u.csv", csv.encode()),
+        ).batch
+        runs[key] = verification_run_create(actor=users["admin"], program_year=py, region=region)
     from berdaya.intake.services import group_create
 
     kube, _notice = program_year_for(actor=users["admin"], program="KUBE", year=2025)
-    groups = {key: group_create(actor=users["admin"], program_year=kube, region=region,
-                                name=f"KUBE {key}")
-              for key, region in (("own", "64.72"), ("other", "64.71"))}
+    groups = {
+        key: group_create(
+            actor=users["admin"], program_year=kube, region=region, name=f"KUBE {key}"
+        )
+        for key, region in (("own", "64.72"), ("other", "64.71"))
+    }
     from berdaya.registry.institutions import institution_create
 
     institutions = {
         key: institution_create(
-            actor=users["admin"], name=f"Panti Asuhan {key}", kind="ANAK",
-            registration_number=f"463/{key}/2021", village=village)
+            actor=users["admin"],
+            name=f"Panti Asuhan {key}",
+            kind="ANAK",
+            registration_number=f"463/{key}/2021",
+            village=village,
+        )
         for key, village in (("own", SAMARINDA_VILLAGE), ("other", BALIKPAPAN_VILLAGE))
     }
     decrees, objections = _decrees(users, py, kube)
@@ -144,8 +182,10 @@ def _reports_and_api(users):
     from berdaya.reports.indicators import indicator_save
 
     figure = indicator_save(actor=users["admin"], region="64", year=2024, rate="5.78")
-    tokens = {key: token_create(actor=users[user], user=users[user], name="matrix")[0]
-              for key, user in (("own", "op_smd"), ("other", "op_bpn"))}
+    tokens = {
+        key: token_create(actor=users[user], user=users[user], name="matrix")[0]
+        for key, user in (("own", "op_smd"), ("other", "op_bpn"))
+    }
     return {
         "indicator_id": {"own": figure.pk, "other": figure.pk},
         "token_id": {k: t.pk for k, t in tokens.items()},
@@ -167,34 +207,66 @@ def _distribution(users, py, proposals, decrees):
     )
     from berdaya.programs.models import GoodsItem, GoodsPackage
 
-    item = GoodsItem.objects.create(code="ETL-01", name="Etalase", unit="unit",
-                                    unit_price=1_500_000)
+    item = GoodsItem.objects.create(
+        code="ETL-01", name="Etalase", unit="unit", unit_price=1_500_000
+    )
     package = GoodsPackage.objects.create(program_year=py, name="Warung", total=1_500_000)
     out = {k: {} for k in ("allocation_id", "session_id", "handover_id", "procurement_id")}
     for n, (key, region) in enumerate((("own", "64.72"), ("other", "64.71")), start=1):
         a = Allocation.objects.create(
-            program_year=py, region_id=region, proposal=proposals[key], rank=1, score=50,
-            value=5_000_000, approved_at=timezone.now(), decree=decrees[key])
+            program_year=py,
+            region_id=region,
+            proposal=proposals[key],
+            rank=1,
+            score=50,
+            value=5_000_000,
+            approved_at=timezone.now(),
+            decree=decrees[key],
+        )
         session = TrainingSession.objects.create(
-            program_year=py, region_id=region, title=f"Bimtek {key}",
-            starts_on=timezone.localdate(), place="Aula", trainers="Pelatih", topics=["goods"])
-        Participant.objects.create(session=session, allocation=a, proposal=proposals[key],
-                                   name="Siti")
+            program_year=py,
+            region_id=region,
+            title=f"Bimtek {key}",
+            starts_on=timezone.localdate(),
+            place="Aula",
+            trainers="Pelatih",
+            topics=["goods"],
+        )
+        Participant.objects.create(
+            session=session, allocation=a, proposal=proposals[key], name="Siti"
+        )
         h = Handover.objects.create(
-            client_key=uuid.uuid4(), allocation=a, program_year=py, region_id=region, seq=1,
-            number=f"BAST/WRSE/2025/{region}/0001", handed_on=timezone.localdate(),
-            place="Aula", receiver_name="Siti", officer_name="Pendamping", value=1_500_000)
-        HandoverLine.objects.create(handover=h, item=item, quantity=1, unit_price=1_500_000,
-                                    value=1_500_000)
+            client_key=uuid.uuid4(),
+            allocation=a,
+            program_year=py,
+            region_id=region,
+            seq=1,
+            number=f"BAST/WRSE/2025/{region}/0001",
+            handed_on=timezone.localdate(),
+            place="Aula",
+            receiver_name="Siti",
+            officer_name="Pendamping",
+            value=1_500_000,
+        )
+        HandoverLine.objects.create(
+            handover=h, item=item, quantity=1, unit_price=1_500_000, value=1_500_000
+        )
         batch = ProcurementBatch.objects.create(
-            program_year=py, region_id=region, vendor="CV Maju", contract_number=f"K-{n}",
-            location="Gudang")
+            program_year=py,
+            region_id=region,
+            vendor="CV Maju",
+            contract_number=f"K-{n}",
+            location="Gudang",
+        )
         out["allocation_id"][key] = a.pk
         out["session_id"][key] = session.pk
         out["handover_id"][key] = h.pk
         out["procurement_id"][key] = batch.pk
-    return {**out, "item_id": {"own": item.pk, "other": item.pk},
-            "package_id": {"own": package.pk, "other": package.pk}}
+    return {
+        **out,
+        "item_id": {"own": item.pk, "other": item.pk},
+        "package_id": {"own": package.pk, "other": package.pk},
+    }
 
 
 def _monitoring(allocation_ids):
@@ -214,24 +286,48 @@ def _monitoring(allocation_ids):
 
     today = timezone.localdate()
     trade = PartnerAgency.objects.get(code="DISPERINDAGKOP")
-    out = {k: {} for k in ("unit_id", "visit_id", "referral_uid", "exhibition_id",
-                           "participant_id")}
+    out = {
+        k: {} for k in ("unit_id", "visit_id", "referral_uid", "exhibition_id", "participant_id")
+    }
     for key, region in (("own", "64.72"), ("other", "64.71")):
         a = Allocation.objects.get(pk=allocation_ids[key])
         unit = MonitoredUnit.objects.create(
-            allocation=a, program_year_id=a.program_year_id, region_id=region, kind="person",
-            form_kind="business", name=f"Usaha {key}", started_on=today)
-        visit = Visit.objects.create(unit=unit, region_id=region, month=3,
-                                     due_on=today + dt.timedelta(days=90))
-        Visit.objects.create(unit=unit, region_id=region, month=1, due_on=today, status="done",
-                             visited_on=today, business_status="running", revenue=900_000)
+            allocation=a,
+            program_year_id=a.program_year_id,
+            region_id=region,
+            kind="person",
+            form_kind="business",
+            name=f"Usaha {key}",
+            started_on=today,
+        )
+        visit = Visit.objects.create(
+            unit=unit, region_id=region, month=3, due_on=today + dt.timedelta(days=90)
+        )
+        Visit.objects.create(
+            unit=unit,
+            region_id=region,
+            month=1,
+            due_on=today,
+            status="done",
+            visited_on=today,
+            business_status="running",
+            revenue=900_000,
+        )
         referral = Referral.objects.create(
-            region_id=region, agency=trade, service="product", unit=unit, subject_name=unit.name,
-            reason="Kemasan dan pemasaran produk", respond_by=today)
-        exhibition = Exhibition.objects.create(name=f"Bazar {key}", organiser="Dinsos",
-                                               place="Aula", region_id=region, starts_on=today)
-        participant = ExhibitionParticipant.objects.create(exhibition=exhibition, unit=unit,
-                                                           region_id=region)
+            region_id=region,
+            agency=trade,
+            service="product",
+            unit=unit,
+            subject_name=unit.name,
+            reason="Kemasan dan pemasaran produk",
+            respond_by=today,
+        )
+        exhibition = Exhibition.objects.create(
+            name=f"Bazar {key}", organiser="Dinsos", place="Aula", region_id=region, starts_on=today
+        )
+        participant = ExhibitionParticipant.objects.create(
+            exhibition=exhibition, unit=unit, region_id=region
+        )
         out["unit_id"][key] = unit.pk
         out["visit_id"][key] = visit.pk
         out["referral_uid"][key] = referral.uid
@@ -250,16 +346,35 @@ def _decrees(users, wrse, kube):
     decrees, objections = {}, {}
     for key, py, region in (("own", wrse, "64.72"), ("other", kube, "64.71")):
         decree = Decree.objects.create(
-            program_year=py, region_id=region, status="issued", number=f"400.9/{key}/2025",
-            issued_at=timezone.now(), units=1, total=5_000_000, signatory_name="Kepala")
-        DecreeEntry.objects.create(decree=decree, kind="recipient", number=1, name="Siti",
-                                   nik_masked="6472********0001", value=5_000_000)
+            program_year=py,
+            region_id=region,
+            status="issued",
+            number=f"400.9/{key}/2025",
+            issued_at=timezone.now(),
+            units=1,
+            total=5_000_000,
+            signatory_name="Kepala",
+        )
+        DecreeEntry.objects.create(
+            decree=decree,
+            kind="recipient",
+            number=1,
+            name="Siti",
+            nik_masked="6472********0001",
+            value=5_000_000,
+        )
         decrees[key] = decree
         objections[key] = Objection.objects.create(
-            decree=decree, region_id=region, kind="other", complainant_name="Warga",
-            received_on=timezone.localdate(), description="Penerima tidak tepat sasaran")
-    envelope = BudgetEnvelope.objects.create(fiscal_year=2025, source="APBD", name="APBD 2025",
-                                             amount=6_500_000_000)
+            decree=decree,
+            region_id=region,
+            kind="other",
+            complainant_name="Warga",
+            received_on=timezone.localdate(),
+            description="Penerima tidak tepat sasaran",
+        )
+    envelope = BudgetEnvelope.objects.create(
+        fiscal_year=2025, source="APBD", name="APBD 2025", amount=6_500_000_000
+    )
     return {**decrees, "envelope": envelope.pk}, objections
 
 
@@ -282,14 +397,31 @@ def test_every_route_every_role(client, users, world, capsys):
     tried = leaks = 0
     problems = []
     for name, pattern, converters in routes():
-        region_scoped = bool(set(converters) & {"person_id", "household_id", "file_id", "uid",
-                                                 "batch_id", "run_id", "group_uid",
-                                                 "institution_uid", "region", "decree_id",
-                                                 "objection_id", "session_id",
-                                                 "allocation_id", "handover_id",
-                                                 "procurement_id", "unit_id", "visit_id",
-                                                 "referral_uid", "exhibition_id",
-                                                 "participant_id"})
+        region_scoped = bool(
+            set(converters)
+            & {
+                "person_id",
+                "household_id",
+                "file_id",
+                "uid",
+                "batch_id",
+                "run_id",
+                "group_uid",
+                "institution_uid",
+                "region",
+                "decree_id",
+                "objection_id",
+                "session_id",
+                "allocation_id",
+                "handover_id",
+                "procurement_id",
+                "unit_id",
+                "visit_id",
+                "referral_uid",
+                "exhibition_id",
+                "participant_id",
+            }
+        )
         for side in ("own", "other") if converters else ("own",):
             url = build_url(pattern, converters, world, side)
             for role in roles:

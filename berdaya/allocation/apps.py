@@ -46,12 +46,19 @@ def proposal_lock(proposal) -> str | None:
     q = Q(proposal_id=proposal.pk)
     if proposal.group_id:
         q |= Q(group_id=proposal.group_id)
-    a = (Allocation.objects.filter(q, status=Allocation.Status.APPROVED)
-         .select_related("decree").first())
+    a = (
+        Allocation.objects.filter(q, status=Allocation.Status.APPROVED)
+        .select_related("decree")
+        .first()
+    )
     if a is None:
         return None
     if a.decree_id and a.decree.status == "issued":
-        return _("This proposal is approved in decree %(number)s: change it through a revision "
-                 "of the decree, with its reason.") % {"number": a.decree.number or a.decree_id}
-    return _("This proposal is approved: the province must cancel the approval before it can "
-             "be changed or withdrawn.")
+        return _(
+            "This proposal is approved in decree %(number)s: change it through a revision "
+            "of the decree, with its reason."
+        ) % {"number": a.decree.number or a.decree_id}
+    return _(
+        "This proposal is approved: the province must cancel the approval before it can "
+        "be changed or withdrawn."
+    )

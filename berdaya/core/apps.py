@@ -12,5 +12,6 @@ class CoreConfig(AppConfig):
 
         register_nav(NavItem(_("Home"), "core:home", order=0, prefix="/"))
         register_nav(NavItem(_("Audit trail"), "core:audit", "audit.view", order=900))
-        register_nav(NavItem(_("Personal data"), "core:personal_data", "personal_data.report",
-                             order=950))
+        register_nav(
+            NavItem(_("Personal data"), "core:personal_data", "personal_data.report", order=950)
+        )

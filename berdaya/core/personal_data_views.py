@@ -24,15 +24,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RequestForm(StyledFormMixin, forms.Form):
-    nik = forms.CharField(label=gettext_lazy("NIK of the person"), max_length=16, min_length=16,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                        "autocomplete": "off"}))
-    requester = forms.CharField(label=gettext_lazy("Who asked"), max_length=150,
-                                help_text=gettext_lazy("The person, or who acts for them."))
-    reference = forms.CharField(label=gettext_lazy("Request reference"), max_length=100,
-                                help_text=gettext_lazy("Letter number or service desk ticket."))
+    nik = forms.CharField(
+        label=gettext_lazy("NIK of the person"),
+        max_length=16,
+        min_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    requester = forms.CharField(
+        label=gettext_lazy("Who asked"),
+        max_length=150,
+        help_text=gettext_lazy("The person, or who acts for them."),
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Request reference"),
+        max_length=100,
+        help_text=gettext_lazy("Letter number or service desk ticket."),
+    )
     identity_checked = forms.BooleanField(
-        label=gettext_lazy("I have checked the requester's identity card (KTP) against the NIK"))
+        label=gettext_lazy("I have checked the requester's identity card (KTP) against the NIK")
+    )
 
     def clean_nik(self):
         nik = re.sub(r"\s", "", self.cleaned_data["nik"])
@@ -52,19 +62,24 @@ def personal_data_request(request):
         nik = form.cleaned_data["nik"]
         sections = collect(request.user, nik)
         audit_record(
-            actor=request.user, action="personal_data.report", object_type="person",
-            object_id=mask_nik(nik), object_repr=mask_nik(nik),
+            actor=request.user,
+            action="personal_data.report",
+            object_type="person",
+            object_id=mask_nik(nik),
+            object_repr=mask_nik(nik),
             region_code=request.user.region_scope or "",
-            after={"sections": {s.title: len(s.rows) for s in sections},
-                   "requester": form.cleaned_data["requester"],
-                   "reference": form.cleaned_data["reference"]},
+            after={
+                "sections": {s.title: len(s.rows) for s in sections},
+                "requester": form.cleaned_data["requester"],
+                "reference": form.cleaned_data["reference"],
+            },
         )
         if request.POST.get("download") and sections:
-            data, _count = build_workbook(
-                [(s.title, s.headers, s.rows) for s in sections])
+            data, _count = build_workbook([(s.title, s.headers, s.rows) for s in sections])
             stamp = timezone.localtime().strftime("%Y%m%d")
             response = HttpResponse(data, content_type=XLSX)
             response["Content-Disposition"] = (
-                f'attachment; filename="data-pribadi-{nik[-4:]}-{stamp}.xlsx"')
+                f'attachment; filename="data-pribadi-{nik[-4:]}-{stamp}.xlsx"'
+            )
             return response
     return render(request, "core/personal_data.html", {"form": form, "sections": sections})

@@ -57,6 +57,10 @@ def purge(*, actor: Any, dry_run: bool = False, now: dt.datetime | None = None) 
         for rule in [*_RULES, audit_rule]:
             label, n = rule(now, dry_run)
             counts[label] = counts.get(label, 0) + n
-        audit_record(actor=actor, action="retention.purge", object_type="system",
-                     after={"dry_run": dry_run, **counts})
+        audit_record(
+            actor=actor,
+            action="retention.purge",
+            object_type="system",
+            after={"dry_run": dry_run, **counts},
+        )
     return counts

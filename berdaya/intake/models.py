@@ -78,18 +78,25 @@ class ProposalGroup(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     uid = models.UUIDField(_("system id"), default=uuid.uuid4, unique=True, editable=False)
-    program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT,
-                                     related_name="groups", verbose_name=_("programme year"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("proposing region"))
+    program_year = models.ForeignKey(
+        ProgramYear,
+        on_delete=models.PROTECT,
+        related_name="groups",
+        verbose_name=_("programme year"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposing region")
+    )
     # The group's name as written in the file (KELOMPOK), upper-case: its key within a region.
     key = models.CharField(max_length=150)
     name = models.CharField(_("group name"), max_length=150)
     business_type = models.CharField(_("business type"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PROPOSED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("sent"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -99,8 +106,9 @@ class ProposalGroup(models.Model):
     class Meta:
         ordering = ["region_id", "submitted_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["program_year", "region", "key"],
-                                    name="proposalgroup_unique_key"),
+            models.UniqueConstraint(
+                fields=["program_year", "region", "key"], name="proposalgroup_unique_key"
+            ),
         ]
         verbose_name = _("proposed group")
         verbose_name_plural = _("proposed groups")
@@ -166,10 +174,15 @@ class Proposal(models.Model):
     accreditation = models.CharField(_("accreditation"), max_length=1, blank=True)
     accreditation_date = models.DateField(_("accreditation date"), null=True, blank=True)
     data_hash = models.CharField(max_length=32)
-    group = models.ForeignKey(ProposalGroup, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="members", verbose_name=_("group"))
-    role = models.CharField(_("role in the group"), max_length=12, choices=Role.choices,
-                            blank=True)
+    group = models.ForeignKey(
+        ProposalGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("group"),
+    )
+    role = models.CharField(_("role in the group"), max_length=12, choices=Role.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )

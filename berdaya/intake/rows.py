@@ -196,12 +196,9 @@ def parse_proposal_row(
         r.missing("TGL_LAHIR", _("TGL_LAHIR is empty."))
     sex = r("JENIS_KELAMIN", lambda v: read_choice(v, SEX_VALUES, "JENIS_KELAMIN"))
     if sex == "":
-        r.errors.append(
-            RowError(line, "JENIS_KELAMIN", _("JENIS_KELAMIN is empty: write L or P."))
-        )
+        r.errors.append(RowError(line, "JENIS_KELAMIN", _("JENIS_KELAMIN is empty: write L or P.")))
     relation = (
-        r("HUBUNGAN_KELUARGA", lambda v: read_choice(v, RELATION_VALUES, "HUBUNGAN_KELUARGA"))
-        or ""
+        r("HUBUNGAN_KELUARGA", lambda v: read_choice(v, RELATION_VALUES, "HUBUNGAN_KELUARGA")) or ""
     )
     code = r.region()
     group_name = business = role = ""

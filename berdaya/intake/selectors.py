@@ -17,23 +17,30 @@ def proposal_get(user: Any, uid: Any) -> Proposal:
     return get_scoped_or_404(
         Proposal.objects.select_related("program_year__program", "region", "batch", "group"),
         user,
-        uid=uid)
+        uid=uid,
+    )
 
 
 def batch_get(user: Any, batch_id: int) -> UploadBatch:
     return get_scoped_or_404(
         UploadBatch.objects.select_related("program_year__program", "region", "stored_file"),
-        user, pk=batch_id)
+        user,
+        pk=batch_id,
+    )
 
 
 def batches_visible(user: Any) -> QuerySet[UploadBatch]:
-    return scoped(UploadBatch.objects.select_related("program_year__program", "region",
-                                                     "created_by"), user)
+    return scoped(
+        UploadBatch.objects.select_related("program_year__program", "region", "created_by"), user
+    )
 
 
 def program_years() -> QuerySet[ProgramYear]:
-    return ProgramYear.objects.select_related("program").filter(program__active=True).order_by(
-        "-year", "program__code")
+    return (
+        ProgramYear.objects.select_related("program")
+        .filter(program__active=True)
+        .order_by("-year", "program__code")
+    )
 
 
 def current_program_year(request: Any) -> ProgramYear | None:
@@ -51,4 +58,5 @@ def current_program_year(request: Any) -> ProgramYear | None:
 
 def group_get(user: Any, uid: Any) -> ProposalGroup:
     return get_scoped_or_404(
-        ProposalGroup.objects.select_related("program_year__program", "region"), user, uid=uid)
+        ProposalGroup.objects.select_related("program_year__program", "region"), user, uid=uid
+    )

@@ -342,18 +342,29 @@ def _groups_for(actor: Any, batch: UploadBatch, rows: list[dict], now) -> dict[s
     if not wanted:
         return {}
     found = {
-        g.key: g for g in ProposalGroup.objects.filter(
-            program_year=batch.program_year, region=batch.region, key__in=list(wanted))
+        g.key: g
+        for g in ProposalGroup.objects.filter(
+            program_year=batch.program_year, region=batch.region, key__in=list(wanted)
+        )
     }
     for key, row in wanted.items():
         group = found.get(key)
         if group is None:
             found[key] = ProposalGroup.objects.create(
-                program_year=batch.program_year, region=batch.region, key=key,
-                name=row["group_name"], business_type=row["business_type"],
-                created_by=actor if getattr(actor, "pk", None) else None, submitted_at=now)
-            audit_record(actor=actor, action="group.create", obj=found[key],
-                         after={"name": row["group_name"], "business": row["business_type"]})
+                program_year=batch.program_year,
+                region=batch.region,
+                key=key,
+                name=row["group_name"],
+                business_type=row["business_type"],
+                created_by=actor if getattr(actor, "pk", None) else None,
+                submitted_at=now,
+            )
+            audit_record(
+                actor=actor,
+                action="group.create",
+                obj=found[key],
+                after={"name": row["group_name"], "business": row["business_type"]},
+            )
         elif group.status == ProposalGroup.Status.WITHDRAWN or (
             row["business_type"] and group.business_type != row["business_type"]
         ):
@@ -373,8 +384,15 @@ def _fields_of(program_year: ProgramYear) -> list[str]:
     """The fields a proposal of this programme year has (for the audit trail and forms)."""
     fmt = row_format(program_year)
     if fmt.unit == "institution":
-        fields = ["name", "address", "village_code", "registration_number", "institution_kind",
-                  "accreditation", "accreditation_date"]
+        fields = [
+            "name",
+            "address",
+            "village_code",
+            "registration_number",
+            "institution_kind",
+            "accreditation",
+            "accreditation_date",
+        ]
     else:
         fields = list(PROPOSAL_FIELDS)
     if fmt.categories:
@@ -417,8 +435,9 @@ def proposal_create(
     region_obj = _check_region(actor, region)
     grouped = program_year.program.unit == "group"
     if grouped != (group is not None):
-        raise ValidationError(_("In a group programme every proposal is a member of a group; "
-                                "elsewhere none is."))
+        raise ValidationError(
+            _("In a group programme every proposal is a member of a group; elsewhere none is.")
+        )
     if group is not None:
         if group.region_id != region_obj.code or group.program_year_id != program_year.pk:
             raise ValidationError(_("The group belongs to another region or programme year."))
@@ -427,10 +446,11 @@ def proposal_create(
             _check_unlocked(first)
         if role not in Role.values:
             raise ValidationError({"role": _("Choose the member's role.")})
-        if role in BOARD and group.members.filter(status=Proposal.Status.PROPOSED,
-                                                  role=role).exists():
-            raise ValidationError({"role": _("The group already has a %(role)s.")
-                                   % {"role": role}})
+        if (
+            role in BOARD
+            and group.members.filter(status=Proposal.Status.PROPOSED, role=role).exists()
+        ):
+            raise ValidationError({"role": _("The group already has a %(role)s.") % {"role": role}})
     row = _read_form(program_year, fields)
     proposal = Proposal(
         program_year=program_year,
@@ -535,19 +555,32 @@ def batch_save_readable(*, actor: Any, batch: UploadBatch) -> UploadBatch:
     if parsed.file_error:
         raise ValidationError(parsed.file_error)
     batch.rows_new, batch.rows_changed, batch.rows_same = _save_rows(actor, batch, parsed.rows)
-    batch.status = (UploadBatch.Status.PARTLY_SAVED if batch.errors
-                    else UploadBatch.Status.SAVED)
+    batch.status = UploadBatch.Status.PARTLY_SAVED if batch.errors else UploadBatch.Status.SAVED
     batch.save()
-    audit_record(actor=actor, action="proposals.save_readable", obj=batch,
-                 object_type="intake.uploadbatch",
-                 after={"new": batch.rows_new, "corrected": batch.rows_changed,
-                        "same": batch.rows_same, "refused": batch.rows_refused})
+    audit_record(
+        actor=actor,
+        action="proposals.save_readable",
+        obj=batch,
+        object_type="intake.uploadbatch",
+        after={
+            "new": batch.rows_new,
+            "corrected": batch.rows_changed,
+            "same": batch.rows_same,
+            "refused": batch.rows_refused,
+        },
+    )
     return batch
 
 
 @transaction.atomic
-def group_create(*, actor: Any, program_year: ProgramYear, region: Region | str, name: str,
-                 business_type: str = "") -> ProposalGroup:
+def group_create(
+    *,
+    actor: Any,
+    program_year: ProgramYear,
+    region: Region | str,
+    name: str,
+    business_type: str = "",
+) -> ProposalGroup:
     """A group proposed by form; its members are added one by one."""
     require(actor, "proposals.submit")
     region_obj = _check_region(actor, region)
@@ -556,20 +589,29 @@ def group_create(*, actor: Any, program_year: ProgramYear, region: Region | str,
     name = " ".join((name or "").split())[:150]
     if not name:
         raise ValidationError({"name": _("Write the group's name.")})
-    if ProposalGroup.objects.filter(program_year=program_year, region=region_obj,
-                                    key=name.upper()).exists():
+    if ProposalGroup.objects.filter(
+        program_year=program_year, region=region_obj, key=name.upper()
+    ).exists():
         raise ValidationError({"name": _("A group with this name is already proposed.")})
     group = ProposalGroup.objects.create(
-        program_year=program_year, region=region_obj, key=name.upper(), name=name,
+        program_year=program_year,
+        region=region_obj,
+        key=name.upper(),
+        name=name,
         business_type=(business_type or "")[:100],
-        created_by=actor if getattr(actor, "pk", None) else None, submitted_at=timezone.now())
-    audit_record(actor=actor, action="group.create", obj=group,
-                 after={"name": name, "business": business_type})
+        created_by=actor if getattr(actor, "pk", None) else None,
+        submitted_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="group.create",
+        obj=group,
+        after={"name": name, "business": business_type},
+    )
     return group
 
 
 def board_missing(group: ProposalGroup) -> list[str]:
     """The board roles the group has not filled yet."""
-    held = set(group.members.filter(status=Proposal.Status.PROPOSED)
-               .values_list("role", flat=True))
+    held = set(group.members.filter(status=Proposal.Status.PROPOSED).values_list("role", flat=True))
     return [r.value for r in BOARD if r.value not in held]

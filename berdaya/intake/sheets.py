@@ -40,8 +40,15 @@ INSTITUTION_TEMPLATE = [
     "ALAMAT",
     "KODE_WILAYAH",
 ]
-TEXT_COLUMNS = {"ID", "NIK", "NO_KK", "KODE_WILAYAH", "TGL_LAHIR", "TGL_AKREDITASI",
-                "NO_REGISTRASI"}
+TEXT_COLUMNS = {
+    "ID",
+    "NIK",
+    "NO_KK",
+    "KODE_WILAYAH",
+    "TGL_LAHIR",
+    "TGL_AKREDITASI",
+    "NO_REGISTRASI",
+}
 ERROR_COLUMN = "KESALAHAN"
 
 
@@ -167,8 +174,10 @@ def _guide(fmt: RowFormat, program_year: Any, region: Any) -> list[str]:
         lines += [
             _("One row per institution (LKS). Delete the example row before sending."),
             _("NO_REGISTRASI: the registration number the social affairs office issued."),
-            _("JENIS_LEMBAGA: ANAK, LANSIA, DISABILITAS or LAINNYA. AKREDITASI: A, B or C, "
-              "with TGL_AKREDITASI, the date of the accreditation."),
+            _(
+                "JENIS_LEMBAGA: ANAK, LANSIA, DISABILITAS or LAINNYA. AKREDITASI: A, B or C, "
+                "with TGL_AKREDITASI, the date of the accreditation."
+            ),
         ]
     else:
         lines += [
@@ -178,8 +187,10 @@ def _guide(fmt: RowFormat, program_year: Any, region: Any) -> list[str]:
         ]
     if fmt.unit == "group":
         lines.append(
-            _("One row per member. KELOMPOK: the group's name, the same on each of its rows; "
-              "JABATAN: KETUA, SEKRETARIS, BENDAHARA (one each) or ANGGOTA.")
+            _(
+                "One row per member. KELOMPOK: the group's name, the same on each of its rows; "
+                "JABATAN: KETUA, SEKRETARIS, BENDAHARA (one each) or ANGGOTA."
+            )
         )
     if fmt.categories:
         lines.append(_("KATEGORI: the PPKS category code (see the sheet of categories)."))

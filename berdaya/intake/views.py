@@ -67,14 +67,22 @@ def upload(request):
     require(request.user, "proposals.submit")
     years, regions = list(program_years()), regions_for(request.user)
     initial = {"py": request.GET.get("py") or request.session.get("py")}
-    form = UploadForm(request.POST or None, request.FILES or None, initial=initial,
-                      program_years=years, regions=regions)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        program_years=years,
+        regions=regions,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = proposals_upload(
-                actor=request.user, program_year=_program_year(form.cleaned_data["py"]),
-                region=form.cleaned_data["region"], upload=form.cleaned_data["file"],
-                accept_valid=form.cleaned_data["accept_valid"])
+                actor=request.user,
+                program_year=_program_year(form.cleaned_data["py"]),
+                region=form.cleaned_data["region"],
+                upload=form.cleaned_data["file"],
+                accept_valid=form.cleaned_data["accept_valid"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -88,9 +96,15 @@ def upload(request):
 def batch_detail(request, batch_id: int):
     require(request.user, "proposals.view")
     batch = batch_get(request.user, batch_id)
-    return render(request, "intake/batch.html", {
-        "batch": batch, "errors": batch.errors[:500],
-        "can_submit": request.user.has_capability("proposals.submit")})
+    return render(
+        request,
+        "intake/batch.html",
+        {
+            "batch": batch,
+            "errors": batch.errors[:500],
+            "can_submit": request.user.has_capability("proposals.submit"),
+        },
+    )
 
 
 def _batch_bytes(batch) -> bytes:
@@ -111,8 +125,11 @@ def batch_save_valid(request, batch_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(n)s readable rows saved; the rest are listed with their "
-                                    "errors.") % {"n": batch.rows_new + batch.rows_changed})
+        messages.success(
+            request,
+            _("%(n)s readable rows saved; the rest are listed with their errors.")
+            % {"n": batch.rows_new + batch.rows_changed},
+        )
     return redirect("intake:batch", batch_id=batch.pk)
 
 
@@ -123,10 +140,15 @@ def batch_error_sheet(request, batch_id: int):
     require(request.user, "proposals.submit")
     batch = batch_get(request.user, batch_id)
     data = error_sheet(_batch_bytes(batch), batch.errors, batch.original_name)
-    audit_record(actor=request.user, action="export", object_type="intake.uploadbatch",
-                 object_id=str(batch.pk), object_repr=batch.original_name,
-                 region_code=batch.region_id, after={"rows": batch.rows_total,
-                                                     "format": "xlsx", "kind": "errors"})
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="intake.uploadbatch",
+        object_id=str(batch.pk),
+        object_repr=batch.original_name,
+        region_code=batch.region_id,
+        after={"rows": batch.rows_total, "format": "xlsx", "kind": "errors"},
+    )
     response = HttpResponse(data, content_type=XLSX)
     stem = batch.original_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{stem}-kesalahan.xlsx"'
@@ -145,14 +167,29 @@ def template(request):
         raise Http404
     response = HttpResponse(template_xlsx(program_year=py, region=region), content_type=XLSX)
     response["Content-Disposition"] = (
-        f'attachment; filename="templat-{py.program.code}-{py.year}-{region.code}.xlsx"')
+        f'attachment; filename="templat-{py.program.code}-{py.year}-{region.code}.xlsx"'
+    )
     return response
 
 
 EDITABLE = (
-    "nik", "kk", "name", "birth_place", "birth_date", "sex", "address", "village_code",
-    "relation", "occupation", "category", "need", "need_value", "registration_number",
-    "institution_kind", "accreditation", "accreditation_date",
+    "nik",
+    "kk",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "village_code",
+    "relation",
+    "occupation",
+    "category",
+    "need",
+    "need_value",
+    "registration_number",
+    "institution_kind",
+    "accreditation",
+    "accreditation_date",
 )
 
 
@@ -169,19 +206,20 @@ def proposal_new(request):
             return redirect(f"{reverse('intake:group_new')}?py={raw}")
         chooser = ProgrammeYearChoiceForm(program_years=years)
         return render(request, "intake/proposal_form.html", {"chooser": chooser})
-    form = ProposalForm(request.POST or None, fmt=row_format(py),
-                        regions=regions_for(request.user))
+    form = ProposalForm(request.POST or None, fmt=row_format(py), regions=regions_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         region = data.pop("region")
         try:
-            proposal = proposal_create(actor=request.user, program_year=py, region=region,
-                                       **data)
+            proposal = proposal_create(actor=request.user, program_year=py, region=region, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Proposal for %(name)s saved. It will be verified "
-                                        "against the register.") % {"name": proposal.name})
+            messages.success(
+                request,
+                _("Proposal for %(name)s saved. It will be verified against the register.")
+                % {"name": proposal.name},
+            )
             return redirect("verification:proposal", uid=proposal.uid)
     return render(request, "intake/proposal_form.html", {"form": form, "py": py})
 
@@ -204,8 +242,11 @@ def proposal_edit(request, uid):
         else:
             messages.success(request, _("Proposal corrected; it will be verified again."))
             return redirect("verification:proposal", uid=proposal.uid)
-    return render(request, "intake/proposal_form.html",
-                  {"form": form, "proposal": proposal, "py": proposal.program_year})
+    return render(
+        request,
+        "intake/proposal_form.html",
+        {"form": form, "proposal": proposal, "py": proposal.program_year},
+    )
 
 
 @login_required
@@ -215,8 +256,7 @@ def proposal_comment_add(request, uid):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            proposal_comment(actor=request.user, proposal=proposal,
-                             text=form.cleaned_data["text"])
+            proposal_comment(actor=request.user, proposal=proposal, text=form.cleaned_data["text"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
@@ -231,9 +271,11 @@ def proposal_attach_file(request, uid):
     require(request.user, "proposals.submit")
     proposal = proposal_get(request.user, uid)
     save_document(
-        request, AttachForm(request.POST, request.FILES),
-        lambda upload, kind: proposal_attach(actor=request.user, proposal=proposal,
-                                             upload=upload, kind=kind),
+        request,
+        AttachForm(request.POST, request.FILES),
+        lambda upload, kind: proposal_attach(
+            actor=request.user, proposal=proposal, upload=upload, kind=kind
+        ),
     )
     return redirect("verification:proposal", uid=proposal.uid)
 
@@ -245,8 +287,7 @@ def proposal_withdraw_view(request, uid):
     proposal = proposal_get(request.user, uid)
     form = WithdrawForm(request.POST)
     try:
-        proposal_withdraw(actor=request.user, proposal=proposal,
-                          reason=form.data.get("reason", ""))
+        proposal_withdraw(actor=request.user, proposal=proposal, reason=form.data.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -262,19 +303,28 @@ def group_programme_years():
 @require_http_methods(["GET", "POST"])
 def group_new(request):
     require(request.user, "proposals.submit")
-    form = GroupForm(request.POST or None, program_years=group_programme_years(),
-                     regions=regions_for(request.user), initial={"py": request.GET.get("py")})
+    form = GroupForm(
+        request.POST or None,
+        program_years=group_programme_years(),
+        regions=regions_for(request.user),
+        initial={"py": request.GET.get("py")},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            group = group_create(actor=request.user, program_year=_program_year(data["py"]),
-                                 region=data["region"], name=data["name"],
-                                 business_type=data["business_type"])
+            group = group_create(
+                actor=request.user,
+                program_year=_program_year(data["py"]),
+                region=data["region"],
+                name=data["name"],
+                business_type=data["business_type"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Group %(name)s created: now add its members.")
-                             % {"name": group.name})
+            messages.success(
+                request, _("Group %(name)s created: now add its members.") % {"name": group.name}
+            )
             return redirect("verification:group", uid=group.uid)
     return render(request, "intake/group_form.html", {"form": form})
 
@@ -289,8 +339,14 @@ def group_member_add(request, group_uid):
         data = dict(form.cleaned_data)
         role = data.pop("role")
         try:
-            member = proposal_create(actor=request.user, program_year=group.program_year,
-                                     region=group.region, group=group, role=role, **data)
+            member = proposal_create(
+                actor=request.user,
+                program_year=group.program_year,
+                region=group.region,
+                group=group,
+                role=role,
+                **data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -10,8 +10,11 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from berdaya.core.navigation import NavItem, register_nav
 
-        register_nav(NavItem(_("Programmes"), "programs:list", "programs.view", order=300,
-                             prefix="/program/"))
+        register_nav(
+            NavItem(
+                _("Programmes"), "programs:list", "programs.view", order=300, prefix="/program/"
+            )
+        )
         from berdaya.core.personal_data import register_source
         from berdaya.programs.personal_data import recipients_section
 

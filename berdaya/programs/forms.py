@@ -32,30 +32,56 @@ class ListField(forms.CharField):
 
 class ProgramYearForm(StyledFormMixin, forms.ModelForm):
     categories = forms.MultipleChoiceField(
-        label=_("Welfare categories (PPKS)"), required=False,
+        label=_("Welfare categories (PPKS)"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("A proposal names one of these categories and must fit its criteria. "
-                    "None: the programme has no categories."))
-    validity_a = forms.IntegerField(label=_("Accreditation A valid for (years)"), min_value=1,
-                                    max_value=10, required=False)
-    validity_b = forms.IntegerField(label=_("Accreditation B valid for (years)"), min_value=1,
-                                    max_value=10, required=False)
-    validity_c = forms.IntegerField(label=_("Accreditation C valid for (years)"), min_value=1,
-                                    max_value=10, required=False)
+        help_text=_(
+            "A proposal names one of these categories and must fit its criteria. "
+            "None: the programme has no categories."
+        ),
+    )
+    validity_a = forms.IntegerField(
+        label=_("Accreditation A valid for (years)"), min_value=1, max_value=10, required=False
+    )
+    validity_b = forms.IntegerField(
+        label=_("Accreditation B valid for (years)"), min_value=1, max_value=10, required=False
+    )
+    validity_c = forms.IntegerField(
+        label=_("Accreditation C valid for (years)"), min_value=1, max_value=10, required=False
+    )
     excluded_occupations = ListField(
-        label=_("Excluded occupations"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line, as the register writes them (PNS, TNI, POLRI...)."))
+        label=_("Excluded occupations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, as the register writes them (PNS, TNI, POLRI...)."),
+    )
     excluded_programs = ListField(
-        label=_("Programmes that exclude"), required=False,
-        help_text=_("Codes separated by commas, e.g. KUBE."))
+        label=_("Programmes that exclude"),
+        required=False,
+        help_text=_("Codes separated by commas, e.g. KUBE."),
+    )
 
     class Meta:
         model = ProgramYear
-        fields = ["value_per_unit", "sex", "age_min", "age_max", "age_reference_month",
-                  "age_reference_day", "max_decile", "head_of_family_required",
-                  "excluded_occupations", "once_in_lifetime", "excluded_programs", "group_min",
-                  "group_max", "categories", "accreditation_required",
-                  "handover_before_training", "notes"]
+        fields = [
+            "value_per_unit",
+            "sex",
+            "age_min",
+            "age_max",
+            "age_reference_month",
+            "age_reference_day",
+            "max_decile",
+            "head_of_family_required",
+            "excluded_occupations",
+            "once_in_lifetime",
+            "excluded_programs",
+            "group_min",
+            "group_max",
+            "categories",
+            "accreditation_required",
+            "handover_before_training",
+            "notes",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,9 +99,17 @@ class ProgramYearForm(StyledFormMixin, forms.ModelForm):
         if unit != "institution":
             drop += ["accreditation_required", "validity_a", "validity_b", "validity_c"]
         else:
-            drop += ["sex", "age_min", "age_max", "age_reference_month", "age_reference_day",
-                     "max_decile", "head_of_family_required", "excluded_occupations",
-                     "categories"]
+            drop += [
+                "sex",
+                "age_min",
+                "age_max",
+                "age_reference_month",
+                "age_reference_day",
+                "max_decile",
+                "head_of_family_required",
+                "excluded_occupations",
+                "categories",
+            ]
         if unit == "group":
             drop.append("categories")
         for name in drop:
@@ -97,8 +131,9 @@ class ProgramYearForm(StyledFormMixin, forms.ModelForm):
 
 class NewYearForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    copy = forms.BooleanField(label=_("Copy the settings of the year before"), required=False,
-                              initial=True)
+    copy = forms.BooleanField(
+        label=_("Copy the settings of the year before"), required=False, initial=True
+    )
 
 
 class RecipientsForm(StyledFormMixin, forms.Form):

@@ -261,8 +261,7 @@ class BudgetEnvelope(models.Model):
                 condition=models.Q(amount__gte=0), name="budgetenvelope_amount_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(committed__gte=0)
-                & models.Q(committed__lte=models.F("amount")),
+                condition=models.Q(committed__gte=0) & models.Q(committed__lte=models.F("amount")),
                 name="budgetenvelope_committed_within",
             ),
         ]
@@ -284,18 +283,26 @@ class ProgramTarget(models.Model):
     """A programme year's target: units overall, deadline, and the budget it draws on."""
 
     program_year = models.OneToOneField(
-        ProgramYear, on_delete=models.CASCADE, related_name="target",
+        ProgramYear,
+        on_delete=models.CASCADE,
+        related_name="target",
         verbose_name=_("programme year"),
     )
     units = models.PositiveIntegerField(_("target (units)"), default=0)
     deadline = models.DateField(_("distribution deadline"), null=True, blank=True)
     envelope = models.ForeignKey(
-        BudgetEnvelope, null=True, blank=True, on_delete=models.PROTECT, related_name="targets",
+        BudgetEnvelope,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
         verbose_name=_("budget envelope"),
     )
     # Optional: the part of the envelope set aside for this programme year.
     budget = models.BigIntegerField(
-        _("amount for this programme (Rp)"), null=True, blank=True,
+        _("amount for this programme (Rp)"),
+        null=True,
+        blank=True,
         help_text=_("Optional; empty: the programme may draw on the whole envelope."),
     )
     committed = models.BigIntegerField(_("committed (Rp)"), default=0, editable=False)
@@ -327,11 +334,15 @@ class RegionQuota(models.Model):
     """How many units of a programme year one regency/city may receive."""
 
     program_year = models.ForeignKey(
-        ProgramYear, on_delete=models.CASCADE, related_name="quotas",
+        ProgramYear,
+        on_delete=models.CASCADE,
+        related_name="quotas",
         verbose_name=_("programme year"),
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("regency/city"),
     )
     units = models.PositiveIntegerField(_("quota (units)"), default=0)

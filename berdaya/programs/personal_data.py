@@ -15,7 +15,21 @@ def recipients_section(user: Any, nik: str) -> Section | None:
     scope = user.region_scope
     if scope is not None:
         qs = qs.filter(village_code__startswith=scope) if scope else qs.none()
-    rows = [[r.program.code, r.year, r.category, r.name, r.birth_date, r.sex, r.village_code,
-             r.source] for r in qs.order_by("year")]
-    return Section(_("Past recipients"), ["PROGRAM", "TAHUN", "KATEGORI", "NAMA", "TGL_LAHIR",
-                                          "JENIS_KELAMIN", "KODE_WILAYAH", "SUMBER"], rows)
+    rows = [
+        [r.program.code, r.year, r.category, r.name, r.birth_date, r.sex, r.village_code, r.source]
+        for r in qs.order_by("year")
+    ]
+    return Section(
+        _("Past recipients"),
+        [
+            "PROGRAM",
+            "TAHUN",
+            "KATEGORI",
+            "NAMA",
+            "TGL_LAHIR",
+            "JENIS_KELAMIN",
+            "KODE_WILAYAH",
+            "SUMBER",
+        ],
+        rows,
+    )

@@ -34,8 +34,11 @@ from berdaya.programs.services import (
 def program_list(request):
     require(request.user, "programs.view")
     programs = Program.objects.prefetch_related("years").order_by("-active", "code")
-    return render(request, "programs/program_list.html", {
-        "programs": programs, "can_manage": request.user.has_capability("programs.manage")})
+    return render(
+        request,
+        "programs/program_list.html",
+        {"programs": programs, "can_manage": request.user.has_capability("programs.manage")},
+    )
 
 
 @login_required
@@ -49,8 +52,10 @@ def program_new(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Programme %(code)s created. Now add its first year.")
-                             % {"code": program.code})
+            messages.success(
+                request,
+                _("Programme %(code)s created. Now add its first year.") % {"code": program.code},
+            )
             return redirect("programs:detail", code=program.code)
     return render(request, "programs/program_form.html", {"form": form})
 
@@ -66,20 +71,32 @@ def program_detail(request, code: str):
         require(request.user, "programs.manage")
         if form.is_valid():
             try:
-                program_update(actor=request.user, program=Program.objects.get(pk=program.pk),
-                               **form.cleaned_data)
+                program_update(
+                    actor=request.user,
+                    program=Program.objects.get(pk=program.pk),
+                    **form.cleaned_data,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("programs:detail", code=program.code)
-    return render(request, "programs/program_detail.html", {
-        "program": program, "form": form, "can_manage": can_manage,
-        "years": program.years.all(), "year_form": NewYearForm(),
-        "recipients_form": RecipientsForm(),
-        "recipient_years": PastRecipient.objects.filter(program=program).values("year")
-        .order_by("-year").distinct(),
-    })
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "form": form,
+            "can_manage": can_manage,
+            "years": program.years.all(),
+            "year_form": NewYearForm(),
+            "recipients_form": RecipientsForm(),
+            "recipient_years": PastRecipient.objects.filter(program=program)
+            .values("year")
+            .order_by("-year")
+            .distinct(),
+        },
+    )
 
 
 @login_required
@@ -95,8 +112,11 @@ def program_year_new(request, code: str):
     try:
         if form.cleaned_data["copy"] and program.years.filter(year__lt=year).exists():
             py = program_year_copy(actor=request.user, program=program, year=year)
-            messages.success(request, _("%(py)s created from %(code)s's previous year.")
-                             % {"py": py, "code": program.code})
+            messages.success(
+                request,
+                _("%(py)s created from %(code)s's previous year.")
+                % {"py": py, "code": program.code},
+            )
         else:
             py, notice = program_year_for(actor=request.user, program=program, year=year)
             messages.success(request, notice or _("%(py)s already exists.") % {"py": py})
@@ -110,28 +130,33 @@ def program_year_new(request, code: str):
 @require_http_methods(["GET", "POST"])
 def program_year_detail(request, code: str, year: int):
     require(request.user, "programs.view")
-    py = get_object_or_404(ProgramYear.objects.select_related("program"), program__code=code,
-                           year=year)
+    py = get_object_or_404(
+        ProgramYear.objects.select_related("program"), program__code=code, year=year
+    )
     can_manage = request.user.has_capability("programs.manage")
     form = ProgramYearForm(request.POST or None, instance=py)
     if request.method == "POST":
         require(request.user, "programs.manage")
         if form.is_valid():
             try:
-                program_year_update(actor=request.user,
-                                    program_year=ProgramYear.objects.get(pk=py.pk),
-                                    **form.cleaned_data)
+                program_year_update(
+                    actor=request.user,
+                    program_year=ProgramYear.objects.get(pk=py.pk),
+                    **form.cleaned_data,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Criteria saved. The year's proposals will be "
-                                            "verified again."))
+                messages.success(
+                    request, _("Criteria saved. The year's proposals will be verified again.")
+                )
                 return redirect("programs:year", code=code, year=year)
     if not can_manage:
         for field in form.fields.values():
             field.disabled = True
-    return render(request, "programs/year_detail.html",
-                  {"py": py, "form": form, "can_manage": can_manage})
+    return render(
+        request, "programs/year_detail.html", {"py": py, "form": form, "can_manage": can_manage}
+    )
 
 
 @login_required
@@ -146,9 +171,13 @@ def recipients_upload(request, code: str):
     upload = form.cleaned_data["file"]
     try:
         check_upload_size(upload)
-        result = recipients_import(actor=request.user, program=program,
-                                   year=form.cleaned_data["year"], fileobj=upload.file,
-                                   file_name=upload.name)
+        result = recipients_import(
+            actor=request.user,
+            program=program,
+            year=form.cleaned_data["year"],
+            fileobj=upload.file,
+            file_name=upload.name,
+        )
     except ValidationError as exc:
         for m in exc.messages[:20]:
             messages.error(request, m)
@@ -163,10 +192,14 @@ def recipients_upload(request, code: str):
 @require_GET
 def category_list(request):
     require(request.user, "programs.view")
-    return render(request, "programs/category_list.html", {
-        "categories": WelfareCategory.objects.all(),
-        "can_manage": request.user.has_capability("programs.manage"),
-    })
+    return render(
+        request,
+        "programs/category_list.html",
+        {
+            "categories": WelfareCategory.objects.all(),
+            "can_manage": request.user.has_capability("programs.manage"),
+        },
+    )
 
 
 @login_required
@@ -177,12 +210,16 @@ def category_edit(request, category_code: str):
     form = WelfareCategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:
-            category_update(actor=request.user, category=WelfareCategory.objects.get(
-                pk=category.pk), **form.cleaned_data)
+            category_update(
+                actor=request.user,
+                category=WelfareCategory.objects.get(pk=category.pk),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Category saved. Proposals naming it will be verified "
-                                        "again."))
+            messages.success(
+                request, _("Category saved. Proposals naming it will be verified again.")
+            )
             return redirect("programs:categories")
     return render(request, "programs/category_form.html", {"form": form, "category": category})

@@ -347,8 +347,10 @@ def _open_csv(fileobj: IO[bytes]) -> Sheet:
                 return
             except csv.Error as exc:
                 raise FileFormatError(
-                    _("Row %(line)s cannot be read (%(err)s): a cell longer than %(limit)s "
-                      "characters, or a quote that is not closed.")
+                    _(
+                        "Row %(line)s cannot be read (%(err)s): a cell longer than %(limit)s "
+                        "characters, or a quote that is not closed."
+                    )
                     % {"line": line + 1, "err": exc, "limit": f"{MAX_CELL:,}"}
                 ) from None
             line += 1

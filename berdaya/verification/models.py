@@ -78,18 +78,22 @@ class GroupVerification(models.Model):
     """The verdict on a proposed group: its own reasons, and at least review when a member is
     not eligible (the operator can replace the member). Overridden like a person's."""
 
-    group = models.OneToOneField("intake.ProposalGroup", on_delete=models.CASCADE,
-                                 related_name="verification")
+    group = models.OneToOneField(
+        "intake.ProposalGroup", on_delete=models.CASCADE, related_name="verification"
+    )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     members = models.PositiveSmallIntegerField(_("members"), default=0)
-    computed_verdict = models.CharField(_("computed verdict"), max_length=12,
-                                        choices=Verdict.choices, blank=True)
-    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices, blank=True,
-                               db_index=True)
+    computed_verdict = models.CharField(
+        _("computed verdict"), max_length=12, choices=Verdict.choices, blank=True
+    )
+    verdict = models.CharField(
+        _("verdict"), max_length=12, choices=Verdict.choices, blank=True, db_index=True
+    )
     overridden = models.BooleanField(_("overridden"), default=False)
     override_reason = models.TextField(_("reason for the override"), blank=True)
-    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     overridden_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)

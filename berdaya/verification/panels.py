@@ -11,7 +11,9 @@ def proposals_panel(user: Any, person: Any) -> dict | None:
     if not user.has_capability("proposals.view"):
         return None
     proposals = list(
-        proposals_visible(user).filter(nik=person.nik).select_related("verification")
+        proposals_visible(user)
+        .filter(nik=person.nik)
+        .select_related("verification")
         .order_by("-program_year__year", "-submitted_at")[:20]
     )
     if not proposals:

@@ -15,7 +15,8 @@ from berdaya.intake.models import Proposal
 def refused_proposals_rule(now: dt.datetime, dry_run: bool) -> tuple[str, int]:
     last_year = now.year - settings.RETENTION_REFUSED_YEARS - 1
     old = Proposal.objects.filter(program_year__year__lte=last_year).filter(
-        Q(status=Proposal.Status.WITHDRAWN) | Q(verification__verdict="ineligible"))
+        Q(status=Proposal.Status.WITHDRAWN) | Q(verification__verdict="ineligible")
+    )
     ids = list(old.values_list("pk", flat=True))
     if not dry_run and ids:
         for i in range(0, len(ids), 2000):

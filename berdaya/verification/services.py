@@ -577,8 +577,7 @@ def verdict_rows(program_year: ProgramYear, user: Any, region: str = "") -> Any:
     qs = scoped(Proposal.objects.filter(program_year=program_year), user)
     if region:
         qs = qs.filter(region_id=normalize_code(region))
-    qs = qs.select_related("verification", "verification__register_record",
-                           "group__verification")
+    qs = qs.select_related("verification", "verification__register_record", "group__verification")
     grouped = program_year.program.unit == "group"
     out = []
     for p in qs:
@@ -631,9 +630,7 @@ def group_verdict(reasons: list[str], member_verdicts: list[str]) -> str:
     effects = {GROUP_EFFECT.get(r) or verdict_for([r]) for r in reasons}
     if Verdict.INELIGIBLE.value in effects:
         return Verdict.INELIGIBLE.value
-    if Verdict.REVIEW.value in effects or any(
-        v != Verdict.ELIGIBLE.value for v in member_verdicts
-    ):
+    if Verdict.REVIEW.value in effects or any(v != Verdict.ELIGIBLE.value for v in member_verdicts):
         return Verdict.REVIEW.value
     return Verdict.ELIGIBLE.value
 

@@ -38,10 +38,14 @@ from berdaya.verification.services import verification_override, verification_ru
 from berdaya.verification.tasks import verify_task
 
 FIELDS_SIDE_BY_SIDE = [
-    ("nik", gettext_lazy("NIK")), ("name", gettext_lazy("Name")),
-    ("birth_date", gettext_lazy("Date of birth")), ("sex", gettext_lazy("Sex")),
-    ("village_code", gettext_lazy("Village")), ("relation", gettext_lazy("Relation")),
-    ("occupation", gettext_lazy("Occupation")), ("kk", gettext_lazy("KK number")),
+    ("nik", gettext_lazy("NIK")),
+    ("name", gettext_lazy("Name")),
+    ("birth_date", gettext_lazy("Date of birth")),
+    ("sex", gettext_lazy("Sex")),
+    ("village_code", gettext_lazy("Village")),
+    ("relation", gettext_lazy("Relation")),
+    ("occupation", gettext_lazy("Occupation")),
+    ("kk", gettext_lazy("KK number")),
 ]
 
 # An institution's proposal beside the LKS register: (proposal field, institution field, label).
@@ -70,9 +74,12 @@ def _institution_comparison(proposal, inst) -> list[dict]:
 
 class OverrideForm(StyledFormMixin, forms.Form):
     verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices)
-    reason = forms.CharField(label=gettext_lazy("Reason (kept in the audit trail)"),
-                             min_length=10, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the audit trail)"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -111,8 +118,13 @@ def proposal_index(request):
         qs = qs.filter(verification__reasons__icontains=f'"{reason}"')
     if q:
         digits = q.replace(" ", "")
-        qs = qs.filter(nik__startswith=digits) if digits.isdigit() else qs.filter(
-            Q(name_norm__contains=normalize_name(q)) | Q(registration_number__istartswith=q))
+        qs = (
+            qs.filter(nik__startswith=digits)
+            if digits.isdigit()
+            else qs.filter(
+                Q(name_norm__contains=normalize_name(q)) | Q(registration_number__istartswith=q)
+            )
+        )
     # The proposal_list_order index walks the year's region in this order.
     qs = qs.order_by("region_id", "submitted_at", "row_number", "pk")
     if request.GET.get("format") == "xlsx":
@@ -121,9 +133,9 @@ def proposal_index(request):
     # The rows show the region's code and the year is the page's: no join for either.
     paginator = Paginator(
         # The link's evidence (the reviewer page's) is the bulk of a verification: not read.
-        qs.select_related(None).select_related("verification", "group").defer(
-            "verification__evidence"
-        ),
+        qs.select_related(None)
+        .select_related("verification", "group")
+        .defer("verification__evidence"),
         PAGE_SIZE,
     )
     if count is not None:
@@ -132,14 +144,26 @@ def proposal_index(request):
     last_run = None
     if py is not None:
         last_run = VerificationRun.objects.filter(program_year=py).order_by("-created_at").first()
-    return render(request, "verification/proposal_list.html", {
-        "py": py, "years": program_years(), "page": page, "summary": summary,
-        "regions": regions_for(request.user), "region": region, "verdict": verdict,
-        "reason": reason, "q": q, "verdicts": Verdict.choices,
-        "reason_codes": sorted(REASONS), "last_run": last_run,
-        "can_submit": request.user.has_capability("proposals.submit"),
-        "can_verify": request.user.has_capability("proposals.verify"),
-    })
+    return render(
+        request,
+        "verification/proposal_list.html",
+        {
+            "py": py,
+            "years": program_years(),
+            "page": page,
+            "summary": summary,
+            "regions": regions_for(request.user),
+            "region": region,
+            "verdict": verdict,
+            "reason": reason,
+            "q": q,
+            "verdicts": Verdict.choices,
+            "reason_codes": sorted(REASONS),
+            "last_run": last_run,
+            "can_submit": request.user.has_capability("proposals.submit"),
+            "can_verify": request.user.has_capability("proposals.verify"),
+        },
+    )
 
 
 def _export(request, py, qs):
@@ -148,8 +172,15 @@ def _export(request, py, qs):
     categories = py is not None and bool(py.categories)
     per_need = py is not None and py.value_per_need
     if institution:
-        headers = ["ID", "NAMA_LEMBAGA", "NO_REGISTRASI", "JENIS_LEMBAGA", "AKREDITASI",
-                   "KODE_WILAYAH", "WILAYAH"]
+        headers = [
+            "ID",
+            "NAMA_LEMBAGA",
+            "NO_REGISTRASI",
+            "JENIS_LEMBAGA",
+            "AKREDITASI",
+            "KODE_WILAYAH",
+            "WILAYAH",
+        ]
     else:
         headers = ["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "WILAYAH"]
     if categories:
@@ -161,26 +192,44 @@ def _export(request, py, qs):
     for p in qs.select_related("verification__register_record"):
         v = getattr(p, "verification", None)
         if institution:
-            row = [p.row_id, p.name, p.registration_number, p.institution_kind, p.accreditation,
-                   p.village_code, p.region_id]
+            row = [
+                p.row_id,
+                p.name,
+                p.registration_number,
+                p.institution_kind,
+                p.accreditation,
+                p.village_code,
+                p.region_id,
+            ]
         else:
-            row = [p.row_id, mask_nik(p.nik), p.name,
-                   p.birth_date.isoformat() if p.birth_date else "", p.sex, p.village_code,
-                   p.region_id]
+            row = [
+                p.row_id,
+                mask_nik(p.nik),
+                p.name,
+                p.birth_date.isoformat() if p.birth_date else "",
+                p.sex,
+                p.village_code,
+                p.region_id,
+            ]
         if categories:
             row.append(p.category)
         if per_need:
             row += [p.need, p.need_value]
         row += [
-            v.verdict if v else "", ";".join(sorted(v.reasons)) if v else "",
+            v.verdict if v else "",
+            ";".join(sorted(v.reasons)) if v else "",
             "; ".join(reason_label(r) for r in sorted(v.reasons)) if v else "",
-            "1" if v and v.overridden else "0", str(p.uid),
+            "1" if v and v.overridden else "0",
+            str(p.uid),
         ]
         rows.append(row)
     return export_response(
-        user=request.user, name=f"verdicts-{py.program.code}-{py.year}" if py else "verdicts",
-        headers=headers, rows=rows,
-        filters={k: v for k, v in request.GET.items() if k != "format"})
+        user=request.user,
+        name=f"verdicts-{py.program.code}-{py.year}" if py else "verdicts",
+        headers=headers,
+        rows=rows,
+        filters={k: v for k, v in request.GET.items() if k != "format"},
+    )
 
 
 @login_required
@@ -188,9 +237,13 @@ def _export(request, py, qs):
 def proposal_detail(request, uid):
     require(request.user, "proposals.view")
     proposal = proposal_get(request.user, uid)
-    v = Verification.objects.select_related("register_record", "overridden_by",
-                                            "verified_by", "institution").filter(
-        proposal=proposal).first()
+    v = (
+        Verification.objects.select_related(
+            "register_record", "overridden_by", "verified_by", "institution"
+        )
+        .filter(proposal=proposal)
+        .first()
+    )
     record = v.register_record if v else None
     revealed = request.user.has_capability("nik.reveal")
     if revealed:
@@ -210,10 +263,8 @@ def proposal_detail(request, uid):
         if record is not None:
             state = (v.evidence or {}).get("village" if name == "village_code" else name, "")
             if not state:
-                state = "agree" if getattr(proposal, name) == getattr(record, name) else \
-                    "disagree"
-        comparison.append({"label": label, "proposal": mine, "register": theirs,
-                           "state": state})
+                state = "agree" if getattr(proposal, name) == getattr(record, name) else "disagree"
+        comparison.append({"label": label, "proposal": mine, "register": theirs, "state": state})
     register_extra = []
     if institution_unit and record is not None:
         register_extra = [
@@ -229,21 +280,33 @@ def proposal_detail(request, uid):
             (_("Extreme poverty (P3KE)"), _("yes") if record.extreme_poverty else _("no")),
             (_("In the latest extract"), _("yes") if record.present else _("no")),
         ]
-    return render(request, "verification/proposal_detail.html", {
-        "proposal": proposal, "v": v, "record": record, "comparison": comparison,
-        "institution_unit": institution_unit, "category": _category_of(proposal),
-        "register_extra": register_extra,
-        "reasons": [(code, reason_label(code), REASONS[code][0]) for code in
-                    (v.reasons if v else [])],
-        "documents": files_of(proposal), "comments": proposal.comments.select_related("author"),
-        "history": object_history("intake.proposal", proposal.pk),
-        "override_form": OverrideForm(initial={"version": v.version if v else 0,
-                                               "verdict": v.verdict if v else ""}),
-        "comment_form": CommentForm(), "attach_form": AttachForm(),
-        "can_verify": request.user.has_capability("proposals.verify"),
-        "can_submit": request.user.has_capability("proposals.submit"),
-        "can_comment": request.user.has_capability("proposals.comment"),
-    })
+    return render(
+        request,
+        "verification/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "v": v,
+            "record": record,
+            "comparison": comparison,
+            "institution_unit": institution_unit,
+            "category": _category_of(proposal),
+            "register_extra": register_extra,
+            "reasons": [
+                (code, reason_label(code), REASONS[code][0]) for code in (v.reasons if v else [])
+            ],
+            "documents": files_of(proposal),
+            "comments": proposal.comments.select_related("author"),
+            "history": object_history("intake.proposal", proposal.pk),
+            "override_form": OverrideForm(
+                initial={"version": v.version if v else 0, "verdict": v.verdict if v else ""}
+            ),
+            "comment_form": CommentForm(),
+            "attach_form": AttachForm(),
+            "can_verify": request.user.has_capability("proposals.verify"),
+            "can_submit": request.user.has_capability("proposals.submit"),
+            "can_comment": request.user.has_capability("proposals.comment"),
+        },
+    )
 
 
 def _category_of(proposal):
@@ -264,19 +327,22 @@ def proposal_override(request, uid):
     if v is None:
         messages.error(request, _("This proposal has not been verified yet."))
     elif not form.is_valid():
-        messages.error(request, _("Choose a verdict and write the reason (at least 10 "
-                                  "characters)."))
+        messages.error(
+            request, _("Choose a verdict and write the reason (at least 10 characters).")
+        )
     else:
         try:
-            verification_override(actor=request.user, verification=v,
-                                  verdict=form.cleaned_data["verdict"],
-                                  reason=form.cleaned_data["reason"],
-                                  expected_version=form.cleaned_data["version"])
+            verification_override(
+                actor=request.user,
+                verification=v,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Verdict changed; the computed verdict is kept beside "
-                                        "it."))
+            messages.success(request, _("Verdict changed; the computed verdict is kept beside it."))
     return redirect("verification:proposal", uid=proposal.uid)
 
 
@@ -289,8 +355,9 @@ def run_start(request):
         messages.error(request, _("Choose a programme year first."))
         return redirect("verification:index")
     try:
-        run = verification_run_create(actor=request.user, program_year=py,
-                                      region=request.POST.get("region", ""))
+        run = verification_run_create(
+            actor=request.user, program_year=py, region=request.POST.get("region", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("verification:index")
@@ -302,10 +369,14 @@ def run_start(request):
 @require_GET
 def run_detail(request, run_id: int):
     require(request.user, "proposals.verify")
-    run = get_scoped_or_404(VerificationRun.objects.select_related("program_year__program"),
-                            request.user, pk=run_id)
-    template = "verification/_run_status.html" if request.headers.get("HX-Request") else \
-        "verification/run.html"
+    run = get_scoped_or_404(
+        VerificationRun.objects.select_related("program_year__program"), request.user, pk=run_id
+    )
+    template = (
+        "verification/_run_status.html"
+        if request.headers.get("HX-Request")
+        else "verification/run.html"
+    )
     return render(request, template, {"run": run})
 
 
@@ -323,10 +394,16 @@ def group_detail(request, uid):
     role_order = {"KETUA": 0, "SEKRETARIS": 1, "BENDAHARA": 2, "ANGGOTA": 3}
     members.sort(key=lambda m: (m.status != "proposed", role_order.get(m.role, 9), m.pk))
     gv = GroupVerification.objects.filter(group=group).first()
-    return render(request, "verification/group_detail.html", {
-        "group": group, "members": members, "gv": gv,
-        "gv_reasons": [(c, reason_label(c)) for c in (gv.reasons if gv else [])],
-        "missing_board": board_missing(group),
-        "active_count": sum(1 for m in members if m.status == "proposed"),
-        "can_submit": request.user.has_capability("proposals.submit"),
-    })
+    return render(
+        request,
+        "verification/group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "gv": gv,
+            "gv_reasons": [(c, reason_label(c)) for c in (gv.reasons if gv else [])],
+            "missing_board": board_missing(group),
+            "active_count": sum(1 for m in members if m.status == "proposed"),
+            "can_submit": request.user.has_capability("proposals.submit"),
+        },
+    )

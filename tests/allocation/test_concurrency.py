@@ -137,7 +137,10 @@ def test_a_thousand_attempts_over_fifty_connections_take_exactly_a_quota_of_100(
     jobs = [
         (
             lambda key=f"p{p.pk}": allocation_approve(
-                actor=admin, program_year=wrse, region=SMD, keys=[key],
+                actor=admin,
+                program_year=wrse,
+                region=SMD,
+                keys=[key],
                 reason="Uji serentak: seribu persetujuan",
             )
         )

@@ -43,8 +43,9 @@ def test_demo_targets_budget_and_decrees(db, tmp_path):
         assert approved > 0
         for q in RegionQuota.objects.all():
             assert q.approved_units <= q.units
-        issued = Decree.objects.get(status="issued", region_id="64.72",
-                                    program_year=wrse.program_year)
+        issued = Decree.objects.get(
+            status="issued", region_id="64.72", program_year=wrse.program_year
+        )
         assert issued.region_id == "64.72" and issued.pdf_id and "signed" in text
         counts = (approved, Decree.objects.count(), BudgetEnvelope.objects.count())
         call_command("demo", "--people", "3000", stdout=io.StringIO())

@@ -22,8 +22,9 @@ def test_approved_proposals_change_only_through_the_decision_stage(users, wrse):
         proposal_update(actor=users["op_smd"], proposal=winner, name="SITI AMINAH BINTI ALI")
     # A reserve is not approved: it can still be corrected.
     proposal_update(actor=users["op_smd"], proposal=other, occupation="PEDAGANG")
-    decree = decree_prepare(actor=users["admin"], program_year=wrse, region=SMD,
-                            number="400.9/77/DINSOS/2025")
+    decree = decree_prepare(
+        actor=users["admin"], program_year=wrse, region=SMD, number="400.9/77/DINSOS/2025"
+    )
     decree_issue(actor=users["head"], decree=decree, content_hash=sheet_for(decree).content_hash)
     with pytest.raises(ValidationError, match="revision"):
         proposal_withdraw(actor=users["op_smd"], proposal=winner, reason="Pindah domisili")
@@ -36,8 +37,12 @@ def test_approved_proposals_change_only_through_the_decision_stage(users, wrse):
     )
     winner.key = f"id:{winner.row_id}"
     winner.save(update_fields=["key"])
-    result = proposals_upload(actor=users["op_smd"], program_year=wrse, region=SMD,
-                              upload=SimpleUploadedFile("lagi.csv", csv.encode()))
+    result = proposals_upload(
+        actor=users["op_smd"],
+        program_year=wrse,
+        region=SMD,
+        upload=SimpleUploadedFile("lagi.csv", csv.encode()),
+    )
     batch = result.batch
     assert batch.rows_new == 1 and batch.rows_refused == 1 and batch.status == "partly"
     assert batch.errors[0]["row"] == 2 and "revision" in batch.errors[0]["message"]

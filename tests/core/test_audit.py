@@ -17,8 +17,13 @@ def test_snapshot_and_changed(users, person_factory):
 
 def test_audit_page_filters_and_masks(client, users, person_factory):
     person = person_factory()
-    audit_record(actor=users["op_smd"], action="person.update", obj=person,
-                 before={"nik": "6472015203850001"}, after={"nik": "6472015203850002"})
+    audit_record(
+        actor=users["op_smd"],
+        action="person.update",
+        obj=person,
+        before={"nik": "6472015203850001"},
+        after={"nik": "6472015203850002"},
+    )
     client.force_login(users["viewer"])
     page = client.get("/audit/?username=op.smd").content.decode()
     assert "person.update" in page

@@ -31,9 +31,14 @@ def every_table() -> dict[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(users, person_factory, tmp_path, capsys):
     siti = person_factory(village=SAMARINDA_VILLAGE, name="Siti Rahmah")
-    doc = stored_file_save(actor=users["admin"], owner=siti, kind="ktp",
-                           upload=SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n% ktp\n%%EOF\n",
-                                                     content_type="application/pdf"))
+    doc = stored_file_save(
+        actor=users["admin"],
+        owner=siti,
+        kind="ktp",
+        upload=SimpleUploadedFile(
+            "ktp.pdf", b"%PDF-1.4\n% ktp\n%%EOF\n", content_type="application/pdf"
+        ),
+    )
     before = every_table()
     out = io.StringIO()
     call_command("backup", str(tmp_path / "b"), stdout=out)
@@ -50,7 +55,8 @@ def test_backup_and_restore_round_trip(users, person_factory, tmp_path, capsys):
     # The restore is itself audited: only the audit tables gained that one event.
     audit = {"core_auditevent", "core_auditchange"}
     assert {t: d for t, d in after.items() if t not in audit} == {
-        t: d for t, d in before.items() if t not in audit}
+        t: d for t, d in before.items() if t not in audit
+    }
     from berdaya.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="backup.restore").count() == 1

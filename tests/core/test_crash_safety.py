@@ -52,9 +52,14 @@ class Scratch:
         import psycopg
 
         db = settings.DATABASES["default"]
-        with psycopg.connect(host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
-                             user=db.get("USER") or "postgres", password=db.get("PASSWORD"),
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=db.get("HOST") or "127.0.0.1",
+            port=db.get("PORT") or 5432,
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD"),
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute(sql)
 
     def drop(self) -> None:
@@ -65,8 +70,9 @@ class Scratch:
         return [sys.executable, "-m", "berdaya", *args]
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(self.command(*args), cwd=ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            self.command(*args), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         return result
 
@@ -91,8 +97,13 @@ class Scratch:
 
     def kill_at(self, seconds: float, *args: str) -> bool:
         """Start the command, SIGKILL it after `seconds`; True if it was still running."""
-        proc = subprocess.Popen(self.command(*args), cwd=ROOT, env=self.env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            self.command(*args),
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             proc.wait(timeout=seconds)
             return False
@@ -109,8 +120,10 @@ def scratch(tmp_path, db):
     s.drop()
 
 
-REGISTER = ("SELECT source_id, nik, name, birth_date, sex, village_code, decile, life_status, "
-            "nik_valid, nik_duplicate, present FROM registry_registerrecord ORDER BY source_id, id")
+REGISTER = (
+    "SELECT source_id, nik, name, birth_date, sex, village_code, decile, life_status, "
+    "nik_valid, nik_duplicate, present FROM registry_registerrecord ORDER BY source_id, id"
+)
 
 
 def test_register_import_survives_sigkill(scratch, tmp_path, capsys):
@@ -142,35 +155,58 @@ def test_register_import_survives_sigkill(scratch, tmp_path, capsys):
     scratch.run("import-register", register)
     assert scratch.query(REGISTER) == expected
     with capsys.disabled():
-        print(f"\ncrash safety, register import ({connection.vendor}): {killed} of {KILLS} "
-              f"kills hit a running import, {rows} rows, no partial load")
+        print(
+            f"\ncrash safety, register import ({connection.vendor}): {killed} of {KILLS} "
+            f"kills hit a running import, {rows} rows, no partial load"
+        )
     assert killed >= KILLS // 4
 
 
-PROPOSALS = ("SELECT row_id, nik, name, birth_date, village_code, status FROM intake_proposal "
-             "ORDER BY row_id")
+PROPOSALS = (
+    "SELECT row_id, nik, name, birth_date, village_code, status FROM intake_proposal "
+    "ORDER BY row_id"
+)
 
 
 def test_proposal_upload_survives_sigkill(scratch, tmp_path, capsys):
     out = tmp_path / "synth"
     scratch.run("synth", "--people", "8000", "--seed", "6", "--out", str(out))
     upload = tmp_path / "usulan.csv"
-    with open(out / "register.csv", encoding="utf-8") as src, \
-            open(upload, "w", encoding="utf-8", newline="") as dst:
+    with (
+        open(out / "register.csv", encoding="utf-8") as src,
+        open(upload, "w", encoding="utf-8", newline="") as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.writer(dst)
-        writer.writerow(["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH",
-                         "HUBUNGAN_KELUARGA"])
+        writer.writerow(
+            ["ID", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "HUBUNGAN_KELUARGA"]
+        )
         n = 0
         for row in reader:
-            writer.writerow([f"U{n}", row["NIK"], row["NAMA"], row["TGL_LAHIR"],
-                             row["JENIS_KELAMIN"], row["KODE_WILAYAH"],
-                             row["HUBUNGAN_KELUARGA"]])
+            writer.writerow(
+                [
+                    f"U{n}",
+                    row["NIK"],
+                    row["NAMA"],
+                    row["TGL_LAHIR"],
+                    row["JENIS_KELAMIN"],
+                    row["KODE_WILAYAH"],
+                    row["HUBUNGAN_KELUARGA"],
+                ]
+            )
             n += 1
             if n == 4000:
                 break
-    args = ("import-proposals", str(upload), "--program", "WRSE", "--year", "2025",
-            "--region", "64.72")
+    args = (
+        "import-proposals",
+        str(upload),
+        "--program",
+        "WRSE",
+        "--year",
+        "2025",
+        "--region",
+        "64.72",
+    )
     reference = Scratch(tmp_path / "ref")
     try:
         started = time.monotonic()
@@ -192,6 +228,8 @@ def test_proposal_upload_survives_sigkill(scratch, tmp_path, capsys):
     scratch.run(*args)
     assert scratch.query(PROPOSALS) == expected
     with capsys.disabled():
-        print(f"\ncrash safety, proposal upload ({connection.vendor}): {killed} of {KILLS} "
-              f"kills hit a running upload, {n} rows, no partial save")
+        print(
+            f"\ncrash safety, proposal upload ({connection.vendor}): {killed} of {KILLS} "
+            f"kills hit a running upload, {n} rows, no partial save"
+        )
     assert killed >= KILLS // 4

@@ -14,14 +14,29 @@ def _run(env_extra: dict[str, str], *args: str, tmp_path) -> subprocess.Complete
     drop = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update({"BERDAYA_VAR_DIR": str(tmp_path / "var"), **env_extra})
-    return subprocess.run([sys.executable, "-m", "berdaya", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "berdaya", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path, capsys):
-    result = _run({"SECRET_KEY": "k" * 20 + "-Production-Secret-Key-0123456789!",
-                   "ALLOWED_HOSTS": "berdaya.kaltimprov.go.id", "HTTPS": "1"},
-                  "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
+    result = _run(
+        {
+            "SECRET_KEY": "k" * 20 + "-Production-Secret-Key-0123456789!",
+            "ALLOWED_HOSTS": "berdaya.kaltimprov.go.id",
+            "HTTPS": "1",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     with capsys.disabled():
@@ -30,8 +45,14 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path, capsys):
 
 def test_deploy_check_fails_without_https(tmp_path):
     # The same check is not clean when the site is not served over HTTPS: the test can fail.
-    result = _run({"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "berdaya.kaltimprov.go.id"},
-                  "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
+    result = _run(
+        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "berdaya.kaltimprov.go.id"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+    )
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout  # SECURE_SSL_REDIRECT
 

@@ -16,15 +16,28 @@ from tests.conftest import SAMARINDA_VILLAGE
 def test_the_report_gathers_every_record_and_is_logged(client, users, person_factory):
     siti = person_factory(village=SAMARINDA_VILLAGE, name="Siti Rahmah")
     py, _n = program_year_for(actor=users["admin"], program="WRSE", year=2025)
-    p = proposal_create(actor=users["op_smd"], program_year=py, region="64.72", nik=siti.nik,
-                        name=siti.name, birth_date=siti.birth_date, sex="P",
-                        village_code=SAMARINDA_VILLAGE, relation="KEPALA KELUARGA")
-    proposal_comment(actor=users["verifier"], proposal=p, text="=HYPERLINK(\"x\") periksa KK")
-    PastRecipient.objects.create(program=py.program, year=2023, nik=siti.nik, name=siti.name,
-                                 village_code=SAMARINDA_VILLAGE)
+    p = proposal_create(
+        actor=users["op_smd"],
+        program_year=py,
+        region="64.72",
+        nik=siti.nik,
+        name=siti.name,
+        birth_date=siti.birth_date,
+        sex="P",
+        village_code=SAMARINDA_VILLAGE,
+        relation="KEPALA KELUARGA",
+    )
+    proposal_comment(actor=users["verifier"], proposal=p, text='=HYPERLINK("x") periksa KK')
+    PastRecipient.objects.create(
+        program=py.program, year=2023, nik=siti.nik, name=siti.name, village_code=SAMARINDA_VILLAGE
+    )
     client.force_login(users["op_smd"])
-    form = {"nik": siti.nik, "requester": "Siti Rahmah", "reference": "PPID-2025-017",
-            "identity_checked": "on"}
+    form = {
+        "nik": siti.nik,
+        "requester": "Siti Rahmah",
+        "reference": "PPID-2025-017",
+        "identity_checked": "on",
+    }
     page = client.post("/data-pribadi/", form).content.decode()
     assert 'id="report"' in page and "Siti Rahmah" in page
     response = client.post("/data-pribadi/", {**form, "download": "1"})
@@ -46,8 +59,10 @@ def test_the_report_gathers_every_record_and_is_logged(client, users, person_fac
 def test_another_region_sees_nothing_and_readers_cannot_ask(client, users, person_factory):
     siti = person_factory(village=SAMARINDA_VILLAGE, name="Siti Rahmah")
     client.force_login(users["op_bpn"])
-    page = client.post("/data-pribadi/", {"nik": siti.nik, "requester": "X", "reference": "1",
-                                          "identity_checked": "on"}).content.decode()
+    page = client.post(
+        "/data-pribadi/",
+        {"nik": siti.nik, "requester": "X", "reference": "1", "identity_checked": "on"},
+    ).content.decode()
     assert "Siti Rahmah" not in page
     client.force_login(users["viewer"])
     assert client.get("/data-pribadi/").status_code == 403

@@ -351,18 +351,33 @@ def test_a_recipient_with_goods_handed_over_cannot_leave_the_decree(users, wrse,
     v1 = Decree.objects.get(program_year=wrse, region_id=SMD, status="issued")
     v2 = decree_revision_start(actor=users["admin"], decree=v1, reason="Penerima pindah domisili")
     with pytest.raises(ValidationError, match=h.number.replace("/", ".")):
-        decree_change(actor=users["admin"], decree=v2, action="remove", allocation_id=unit.pk,
-                      note="Pindah ke luar provinsi")
+        decree_change(
+            actor=users["admin"],
+            decree=v2,
+            action="remove",
+            allocation_id=unit.pk,
+            note="Pindah ke luar provinsi",
+        )
     # A removal drafted before the goods went out cannot be signed once they have.
-    decree_change(actor=users["admin"], decree=v2, action="remove", allocation_id=other.pk,
-                  note="Pindah ke luar provinsi")
+    decree_change(
+        actor=users["admin"],
+        decree=v2,
+        action="remove",
+        allocation_id=other.pk,
+        note="Pindah ke luar provinsi",
+    )
     assert sheet_for(v2).problems == []
     late, _ = record(users, other)
     assert any(late.number in p for p in sheet_for(v2).problems)
     # Voided, the handover no longer holds the recipient.
     handover_void(actor=users["admin"], handover=h, reason="Salah penerima, dicatat ulang")
-    change = decree_change(actor=users["admin"], decree=v2, action="remove",
-                           allocation_id=unit.pk, note="Pindah ke luar provinsi")
+    change = decree_change(
+        actor=users["admin"],
+        decree=v2,
+        action="remove",
+        allocation_id=unit.pk,
+        note="Pindah ke luar provinsi",
+    )
     assert change.pk
 
 

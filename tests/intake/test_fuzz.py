@@ -39,18 +39,72 @@ def _figure(request):
             print(f"\nfuzzing: {sum(FUZZED.values())} inputs tried ({parts})")
 
 
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
-COLUMNS = ["ID", "NIK", "NO_KK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH",
-           "HUBUNGAN_KELUARGA", "PEKERJAAN", "KELOMPOK", "JABATAN", "JENIS_USAHA", "KATEGORI",
-           "KEBUTUHAN", "NILAI", "NAMA_LEMBAGA", "NO_REGISTRASI", "JENIS_LEMBAGA", "AKREDITASI",
-           "TGL_AKREDITASI", "ALAMAT", "TAHUN", "nik ", "Nama Lengkap", "", "=cmd|' /C calc'!A0"]
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+COLUMNS = [
+    "ID",
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "TGL_LAHIR",
+    "JENIS_KELAMIN",
+    "KODE_WILAYAH",
+    "HUBUNGAN_KELUARGA",
+    "PEKERJAAN",
+    "KELOMPOK",
+    "JABATAN",
+    "JENIS_USAHA",
+    "KATEGORI",
+    "KEBUTUHAN",
+    "NILAI",
+    "NAMA_LEMBAGA",
+    "NO_REGISTRASI",
+    "JENIS_LEMBAGA",
+    "AKREDITASI",
+    "TGL_AKREDITASI",
+    "ALAMAT",
+    "TAHUN",
+    "nik ",
+    "Nama Lengkap",
+    "",
+    "=cmd|' /C calc'!A0",
+]
 CELLS = st.one_of(
-    st.sampled_from(["", "6472015708880003", "6.47201E+15", "647201570888000", "1988-08-17",
-                     "17-08-1988", "31-02-1988", "P", "L", "X", "KEPALA KELUARGA", "64.72",
-                     "64.72.01.1001", "99.99", "KETUA", "ANGGOTA", "LUT", "ZZZ", "Rp15.000.000",
-                     "-5", "A", "D", "=1+1", "@SUM(A1)", "+62812", "ANAK", "\u00a0", "null"]),
+    st.sampled_from(
+        [
+            "",
+            "6472015708880003",
+            "6.47201E+15",
+            "647201570888000",
+            "1988-08-17",
+            "17-08-1988",
+            "31-02-1988",
+            "P",
+            "L",
+            "X",
+            "KEPALA KELUARGA",
+            "64.72",
+            "64.72.01.1001",
+            "99.99",
+            "KETUA",
+            "ANGGOTA",
+            "LUT",
+            "ZZZ",
+            "Rp15.000.000",
+            "-5",
+            "A",
+            "D",
+            "=1+1",
+            "@SUM(A1)",
+            "+62812",
+            "ANAK",
+            "\u00a0",
+            "null",
+        ]
+    ),
     st.text(max_size=40),
     st.text(alphabet="0123456789", min_size=15, max_size=17),
 )
@@ -62,9 +116,12 @@ def sheets(draw, columns=COLUMNS, required=()):
     header = [*required, *draw(st.lists(st.sampled_from(columns), min_size=0, max_size=12))]
     rows = draw(st.lists(st.lists(CELLS, min_size=0, max_size=len(header) + 2), max_size=6))
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
+
     def line(cells):
-        return sep.join('"' + c.replace('"', '""') + '"' if sep in c or "\n" in c else c
-                        for c in cells)
+        return sep.join(
+            '"' + c.replace('"', '""') + '"' if sep in c or "\n" in c else c for c in cells
+        )
+
     text = "\n".join([line(header), *map(line, rows)])
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]))
     return text.encode(encoding, errors="replace")
@@ -95,23 +152,30 @@ FILES = st.one_of(
     sheets().map(lambda b: ("usulan.csv", b)),
     st.binary(max_size=300).map(lambda b: ("usulan.csv", b)),
     st.binary(max_size=300).map(lambda b: ("usulan.xlsx", b)),
-    st.sampled_from(["zip", "pk", "empty", "bom", "huge"]).map(lambda kind: {
-        "zip": ("usulan.xlsx", _broken_zip()),
-        "pk": ("usulan.xlsx", b"PK\x03\x04" + b"\x00" * 40),
-        "empty": ("usulan.csv", b""),
-        "bom": ("usulan.csv", b"\xef\xbb\xbf"),
-        "huge": ("usulan.csv", b"NIK,NAMA\n6472015708880003," + b"A" * 200_000),
-    }[kind]),
+    st.sampled_from(["zip", "pk", "empty", "bom", "huge"]).map(
+        lambda kind: {
+            "zip": ("usulan.xlsx", _broken_zip()),
+            "pk": ("usulan.xlsx", b"PK\x03\x04" + b"\x00" * 40),
+            "empty": ("usulan.csv", b""),
+            "bom": ("usulan.csv", b"\xef\xbb\xbf"),
+            "huge": ("usulan.csv", b"NIK,NAMA\n6472015708880003," + b"A" * 200_000),
+        }[kind]
+    ),
     st.lists(st.lists(CELLS, max_size=8), min_size=1, max_size=5).map(
-        lambda rows: ("usulan.xlsx", _xlsx([["NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN",
-                                              "KODE_WILAYAH"], *rows]))),
+        lambda rows: (
+            "usulan.xlsx",
+            _xlsx([["NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH"], *rows]),
+        )
+    ),
 )
 
 
 @pytest.fixture
 def years(users):
-    return {code: program_year_for(actor=users["admin"], program=code, year=2025)[0]
-            for code in ("WRSE", "KUBE", "LKS", "PPKS")}
+    return {
+        code: program_year_for(actor=users["admin"], program=code, year=2025)[0]
+        for code in ("WRSE", "KUBE", "LKS", "PPKS")
+    }
 
 
 def _check_batch(batch: UploadBatch, saved: bool) -> None:
@@ -128,8 +192,12 @@ def test_proposal_uploads_never_fail_and_never_save_half(users, years, file, cod
     FUZZED["proposal uploads"] += 1
     before = Proposal.objects.count()
     try:
-        result = proposals_upload(actor=users["op_smd"], program_year=years[code],
-                                  region="64.72", upload=SimpleUploadedFile(name, data))
+        result = proposals_upload(
+            actor=users["op_smd"],
+            program_year=years[code],
+            region="64.72",
+            upload=SimpleUploadedFile(name, data),
+        )
     except ValidationError as exc:
         assert exc.messages and all(len(m) > 5 for m in exc.messages)
         assert Proposal.objects.count() == before
@@ -149,12 +217,22 @@ def test_recipient_lists_and_lks_registers_are_all_or_nothing(users, years, file
     name, data = file
     FUZZED["recipient lists and LKS registers"] += 1
     for load, count in (
-        (lambda: recipients_import(actor=users["admin"], program=program_by_code("WRSE"),
-                                   year=2024, fileobj=io.BytesIO(data), file_name=name),
-         PastRecipient.objects.count),
-        (lambda: institutions_import(actor=users["op_smd"], fileobj=io.BytesIO(data),
-                                     file_name=name),
-         Institution.objects.count),
+        (
+            lambda: recipients_import(
+                actor=users["admin"],
+                program=program_by_code("WRSE"),
+                year=2024,
+                fileobj=io.BytesIO(data),
+                file_name=name,
+            ),
+            PastRecipient.objects.count,
+        ),
+        (
+            lambda: institutions_import(
+                actor=users["op_smd"], fileobj=io.BytesIO(data), file_name=name
+            ),
+            Institution.objects.count,
+        ),
     ):
         before = count()
         try:
@@ -170,32 +248,79 @@ def test_every_upload_has_a_size_limit(client, users, years, settings):
     settings.REGISTER_MAX_BYTES = 2000
     big = SimpleUploadedFile("besar.csv", b"NIK,NAMA\n" + b"1" * 5000)
     with pytest.raises(ValidationError, match="MB"):
-        proposals_upload(actor=users["op_smd"], program_year=years["WRSE"], region="64.72",
-                         upload=big)
+        proposals_upload(
+            actor=users["op_smd"], program_year=years["WRSE"], region="64.72", upload=big
+        )
     client.force_login(users["op_smd"])
     page = client.post("/lks/muat/", {"file": SimpleUploadedFile("lks.csv", b"x" * 5000)})
     assert page.status_code == 200 and "MB" in page.content.decode()
     client.force_login(users["admin"])
-    for url, extra in (("/program/WRSE/penerima-lalu/", {"year": "2024"}),
-                       ("/dtks/muat/", {})):
+    for url, extra in (("/program/WRSE/penerima-lalu/", {"year": "2024"}), ("/dtks/muat/", {})):
         before = PastRecipient.objects.count()
-        response = client.post(url, {**extra, "file": SimpleUploadedFile("b.csv", b"x" * 5000)},
-                               follow=True)
+        response = client.post(
+            url, {**extra, "file": SimpleUploadedFile("b.csv", b"x" * 5000)}, follow=True
+        )
         assert response.status_code == 200 and "MB" in response.content.decode(), url
         assert PastRecipient.objects.count() == before
 
 
-FORM_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(
-    ["", "0", "-1", "99999999999999999999", "2025-02-30", "1988-08-17", "P", "L", "X",
-     "64.72.01.1001", "64.71.01.1001", "ANAK", "A", "Z", "LUT", "<script>", "' OR 1=1 --"]))
+FORM_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "99999999999999999999",
+            "2025-02-30",
+            "1988-08-17",
+            "P",
+            "L",
+            "X",
+            "64.72.01.1001",
+            "64.71.01.1001",
+            "ANAK",
+            "A",
+            "Z",
+            "LUT",
+            "<script>",
+            "' OR 1=1 --",
+        ]
+    ),
+)
 
 
 @FUZZ
-@given(data=st.dictionaries(st.sampled_from(
-    ["nik", "kk", "name", "birth_date", "sex", "village_code", "relation", "category", "need",
-     "need_value", "registration_number", "institution_kind", "accreditation",
-     "accreditation_date", "region", "village", "kind", "capacity", "residents"]),
-    FORM_VALUES, max_size=12), target=st.sampled_from(["WRSE", "PPKS", "LKS", "inst"]))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "nik",
+                "kk",
+                "name",
+                "birth_date",
+                "sex",
+                "village_code",
+                "relation",
+                "category",
+                "need",
+                "need_value",
+                "registration_number",
+                "institution_kind",
+                "accreditation",
+                "accreditation_date",
+                "region",
+                "village",
+                "kind",
+                "capacity",
+                "residents",
+            ]
+        ),
+        FORM_VALUES,
+        max_size=12,
+    ),
+    target=st.sampled_from(["WRSE", "PPKS", "LKS", "inst"]),
+)
 def test_forms_answer_every_input_without_a_server_error(client, users, years, data, target):
     client.force_login(users["op_smd"])
     FUZZED["forms"] += 1
@@ -208,22 +333,40 @@ def test_forms_answer_every_input_without_a_server_error(client, users, years, d
     after = (Proposal.objects.count(), Institution.objects.count())
     if response.status_code == 200:
         assert after == before  # a refused form saves nothing
-        assert "invalid-feedback" in response.content.decode() or "alert" in \
-            response.content.decode()
+        assert (
+            "invalid-feedback" in response.content.decode() or "alert" in response.content.decode()
+        )
     else:
         assert sum(after) == sum(before) + 1
 
 
-REGISTER_COLUMNS = ["ID", "NIK", "NO_KK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH",
-                    "DESIL", "HUBUNGAN_KELUARGA", "PEKERJAAN", "STATUS_HIDUP", "DISABILITAS",
-                    "KEMISKINAN_EKSTREM", "ALAMAT", "nik ", "Nama Lengkap", "",
-                    "=cmd|' /C calc'!A0"]
+REGISTER_COLUMNS = [
+    "ID",
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "TGL_LAHIR",
+    "JENIS_KELAMIN",
+    "KODE_WILAYAH",
+    "DESIL",
+    "HUBUNGAN_KELUARGA",
+    "PEKERJAAN",
+    "STATUS_HIDUP",
+    "DISABILITAS",
+    "KEMISKINAN_EKSTREM",
+    "ALAMAT",
+    "nik ",
+    "Nama Lengkap",
+    "",
+    "=cmd|' /C calc'!A0",
+]
 REGISTER_FILES = st.one_of(
     # Often with every column the import needs, so that rows are read and merged.
-    sheets(REGISTER_COLUMNS, required=("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN",
-                                       "KODE_WILAYAH")).map(lambda b: ("dtks.csv", b)),
+    sheets(
+        REGISTER_COLUMNS, required=("NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH")
+    ).map(lambda b: ("dtks.csv", b)),
     sheets(REGISTER_COLUMNS).map(lambda b: ("dtks.csv", b)),
-    FILES.map(lambda f: ("dtks" + f[0][len("usulan"):], f[1])),
+    FILES.map(lambda f: ("dtks" + f[0][len("usulan") :], f[1])),
 )
 
 
@@ -244,8 +387,9 @@ def test_the_register_import_page_answers_every_file(client, users, years, file)
     assert response.status_code == 200
     if RegisterImport.objects.count() == runs:  # refused by the form: the page says why
         event("refused by the form")
-        assert "invalid-feedback" in response.content.decode() or "alert" in \
-            response.content.decode()
+        assert (
+            "invalid-feedback" in response.content.decode() or "alert" in response.content.decode()
+        )
         assert _register_state() == before
         return
     run = RegisterImport.objects.latest("pk")

@@ -56,9 +56,14 @@ def test_criteria_are_validated_and_only_admins_change_them(users):
 
 
 def test_the_2025_merged_scheme_is_data(users):
-    uep = program_create(actor=users["admin"], code="uep", name="Usaha Ekonomi Produktif",
-                         unit="person", value_per_unit=5_000_000,
-                         defaults={"age_min": 18, "age_max": 59, "max_decile": 4})
+    uep = program_create(
+        actor=users["admin"],
+        code="uep",
+        name="Usaha Ekonomi Produktif",
+        unit="person",
+        value_per_unit=5_000_000,
+        defaults={"age_min": 18, "age_max": 59, "max_decile": 4},
+    )
     py, notice = program_year_for(actor=users["admin"], program="UEP", year=2025)
     assert uep.code == "UEP" and py.sex == "" and py.value_per_unit == 5_000_000
     with pytest.raises(ValidationError):
@@ -68,12 +73,14 @@ def test_the_2025_merged_scheme_is_data(users):
 def test_past_recipients_all_or_nothing_and_idempotent(users):
     wrse = Program.objects.get(code="WRSE")
     good = b"NIK,NAMA,TAHUN\n6472015203850001,Siti,2023\n6472015203850002,Ani,2022\n"
-    result = recipients_import(actor=users["admin"], program=wrse, year=2023,
-                               fileobj=io.BytesIO(good))
+    result = recipients_import(
+        actor=users["admin"], program=wrse, year=2023, fileobj=io.BytesIO(good)
+    )
     assert result == {"rows": 2, "added": 2}
     assert PastRecipient.objects.get(nik="6472015203850002").year == 2022
-    again = recipients_import(actor=users["admin"], program=wrse, year=2023,
-                              fileobj=io.BytesIO(good))
+    again = recipients_import(
+        actor=users["admin"], program=wrse, year=2023, fileobj=io.BytesIO(good)
+    )
     assert again["added"] == 0
     bad = b"NIK,NAMA,TAHUN\n6472015203850003,Ina,2023\n,Kosong,2023\n6.4E+15,X,dua\n"
     with pytest.raises(ValidationError) as exc:
@@ -84,19 +91,36 @@ def test_past_recipients_all_or_nothing_and_idempotent(users):
 
 def test_programme_pages(client, users):
     client.force_login(users["admin"])
-    response = client.post("/program/baru/", {"code": "UEP", "name": "Usaha Ekonomi Produktif",
-                                             "unit": "person", "value_per_unit": "5000000",
-                                             "in_kind": "on", "active": "on"})
+    response = client.post(
+        "/program/baru/",
+        {
+            "code": "UEP",
+            "name": "Usaha Ekonomi Produktif",
+            "unit": "person",
+            "value_per_unit": "5000000",
+            "in_kind": "on",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     response = client.post("/program/UEP/tahun/", {"year": "2025"})
     assert response.status_code == 302 and response["Location"] == "/program/UEP/2025/"
     page = client.get("/program/UEP/2025/").content.decode()
     assert "criteria-form" in page
-    response = client.post("/program/UEP/2025/", {
-        "value_per_unit": "5000000", "sex": "", "age_min": "18", "age_max": "59",
-        "age_reference_month": "1", "age_reference_day": "1", "max_decile": "4",
-        "excluded_occupations": "PNS\nTNI\nPOLRI", "excluded_programs": "KUBE, WRSE",
-    })
+    response = client.post(
+        "/program/UEP/2025/",
+        {
+            "value_per_unit": "5000000",
+            "sex": "",
+            "age_min": "18",
+            "age_max": "59",
+            "age_reference_month": "1",
+            "age_reference_day": "1",
+            "max_decile": "4",
+            "excluded_occupations": "PNS\nTNI\nPOLRI",
+            "excluded_programs": "KUBE, WRSE",
+        },
+    )
     assert response.status_code == 302
     py = ProgramYear.objects.get(program__code="UEP", year=2025)
     assert py.excluded_occupations == ["PNS", "TNI", "POLRI"]
@@ -118,21 +142,37 @@ def test_year_pages_show_the_settings_of_their_unit(client, users):
     assert 'name="age_min"' not in lks and 'name="categories"' not in lks
     ppks = client.get("/program/PPKS/2025/").content.decode()
     assert ppks.count('name="categories"') == 26 and 'name="validity_a"' not in ppks
-    response = client.post("/program/LKS/2025/", {
-        "value_per_unit": "0", "accreditation_required": "on", "validity_a": "5",
-        "validity_b": "4", "validity_c": "2"})
+    response = client.post(
+        "/program/LKS/2025/",
+        {
+            "value_per_unit": "0",
+            "accreditation_required": "on",
+            "validity_a": "5",
+            "validity_b": "4",
+            "validity_c": "2",
+        },
+    )
     assert response.status_code == 302
     py = ProgramYear.objects.get(program__code="LKS", year=2025)
     assert py.accreditation_validity == {"A": 5, "B": 4, "C": 2} and py.accreditation_required
-    response = client.post("/program/PPKS/2025/", {
-        "value_per_unit": "0", "age_reference_month": "1", "age_reference_day": "1",
-        "max_decile": "4", "categories": ["LUT", "PD"]})
+    response = client.post(
+        "/program/PPKS/2025/",
+        {
+            "value_per_unit": "0",
+            "age_reference_month": "1",
+            "age_reference_day": "1",
+            "max_decile": "4",
+            "categories": ["LUT", "PD"],
+        },
+    )
     assert response.status_code == 302
     assert ProgramYear.objects.get(program__code="PPKS", year=2025).categories == ["LUT", "PD"]
     # The category pages: everyone reads, the province admin edits (audited).
     assert "Lanjut Usia Terlantar" in client.get("/program/kategori-ppks/").content.decode()
-    response = client.post("/program/kategori-ppks/LUT/", {"name": "Lanjut Usia Terlantar",
-                                                          "age_min": "65", "active": "on"})
+    response = client.post(
+        "/program/kategori-ppks/LUT/",
+        {"name": "Lanjut Usia Terlantar", "age_min": "65", "active": "on"},
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="category.update").exists()
     client.force_login(users["op_smd"])

@@ -32,8 +32,9 @@ def test_upload_fix_resubmit_and_override(page, live_server, users, tmp_path):
     sign_in(page, base, "op.smd")
     page.goto(f"{base}/usulan/unggah/")
     page.select_option("#id_py", str(py.pk))
-    page.set_input_files("#id_file", {"name": "usulan.csv", "mimeType": "text/csv",
-                                      "buffer": rows("1985-02-30")})
+    page.set_input_files(
+        "#id_file", {"name": "usulan.csv", "mimeType": "text/csv", "buffer": rows("1985-02-30")}
+    )
     page.click("main button[type=submit]")
     errors = page.locator("#row-errors").inner_text()
     assert "TGL_LAHIR" in errors and "bukan tanggal" in errors
@@ -41,8 +42,10 @@ def test_upload_fix_resubmit_and_override(page, live_server, users, tmp_path):
     # Fix the date and send the file again.
     page.click("text=Kirim berkas yang sudah diperbaiki")
     page.select_option("#id_py", str(py.pk))
-    page.set_input_files("#id_file", {"name": "usulan.csv", "mimeType": "text/csv",
-                                      "buffer": rows(PEOPLE[0]["TGL_LAHIR"])})
+    page.set_input_files(
+        "#id_file",
+        {"name": "usulan.csv", "mimeType": "text/csv", "buffer": rows(PEOPLE[0]["TGL_LAHIR"])},
+    )
     page.click("main button[type=submit]")
     assert "2 usulan baru" in page.locator("#batch-status").inner_text()
     page.click("#user-menu")
@@ -57,8 +60,9 @@ def test_upload_fix_resubmit_and_override(page, live_server, users, tmp_path):
     page.click("#proposal-table a:text('JUBAIDAH')")
     assert "DESIL_ABOVE_LIMIT" in page.locator("#reasons").inner_text()
     page.select_option("#override-form select[name=verdict]", "eligible")
-    page.fill("#override-form textarea[name=reason]",
-              "Desil 3 menurut pemutakhiran DTSEN triwulan ini")
+    page.fill(
+        "#override-form textarea[name=reason]", "Desil 3 menurut pemutakhiran DTSEN triwulan ini"
+    )
     page.click("#override-form button[type=submit]")
     assert page.locator("#verdict-badge").inner_text() == "Layak"
     assert "Tidak layak" in page.locator("#verdict").inner_text()  # the computed one, beside

@@ -33,10 +33,13 @@ def test_concurrent_overrides_of_one_verdict_have_one_winner(users, tmp_path, ca
             who = users["verifier"] if i % 2 else users["admin"]
             v = Verification.objects.get(proposal=p)
             barrier.wait()
-            verification_override(actor=who, verification=v,
-                                  verdict="eligible" if i % 2 else "review",
-                                  reason=f"Pemeriksaan lapangan nomor {i:02d} selesai",
-                                  expected_version=seen)
+            verification_override(
+                actor=who,
+                verification=v,
+                verdict="eligible" if i % 2 else "review",
+                reason=f"Pemeriksaan lapangan nomor {i:02d} selesai",
+                expected_version=seen,
+            )
             with lock:
                 outcome["won"].append(i)
         except ValidationError:
@@ -54,8 +57,10 @@ def test_concurrent_overrides_of_one_verdict_have_one_winner(users, tmp_path, ca
     for w in workers:
         w.join()
     with capsys.disabled():
-        print(f"\nconcurrency (overrides): {threads} verifiers at once, "
-              f"{len(outcome['won'])} won, {outcome['lost']} refused")
+        print(
+            f"\nconcurrency (overrides): {threads} verifiers at once, "
+            f"{len(outcome['won'])} won, {outcome['lost']} refused"
+        )
     assert not outcome["errors"], outcome["errors"]
     assert len(outcome["won"]) == 1 and outcome["lost"] == threads - 1
     v = Verification.objects.get(proposal=p)

@@ -29,15 +29,29 @@ def run(*args):
 
 def load_and_verify(code, synth_dir, tmp_path):
     run("import-register", str(synth_dir / "register.csv"))
-    run("import-recipients", str(synth_dir / f"recipients_{code}.csv"), "--program", code,
-        "--year", str(YEAR - 1))
+    run(
+        "import-recipients",
+        str(synth_dir / f"recipients_{code}.csv"),
+        "--program",
+        code,
+        "--year",
+        str(YEAR - 1),
+    )
     # Offices upload in regency-code order, as the truth's duplicates assume.
     for path in sorted((synth_dir / "proposals").glob(f"{code}_*.csv")):
         if len(path.read_text(encoding="utf-8").splitlines()) < 2:
             continue  # a small region with no candidate this year: an empty file is refused
         region = path.stem.split("_", 1)[1]
-        run("import-proposals", str(path), "--program", code, "--year", str(YEAR),
-            "--region", region)
+        run(
+            "import-proposals",
+            str(path),
+            "--program",
+            code,
+            "--year",
+            str(YEAR),
+            "--region",
+            region,
+        )
     run("verify", "--program", code, "--year", str(YEAR))
     out = tmp_path / "verdicts.csv"
     run("export-verdicts", "--program", code, "--year", str(YEAR), "--out", str(out))
@@ -57,23 +71,26 @@ def test_every_planted_error_is_caught(code, users, synth_dir, tmp_path, capsys)
         row = got[t["proposal_id"]]
         expected = (t["expected_verdict"], t["expected_reasons"])
         if (row["verdict"], row["reasons"]) != expected:
-            wrong.append(f"{t['proposal_id']}: expected {expected}, got "
-                         f"{(row['verdict'], row['reasons'])}")
+            wrong.append(
+                f"{t['proposal_id']}: expected {expected}, got {(row['verdict'], row['reasons'])}"
+            )
         if code == "KUBE":
             groups.add(t["group"])
-            expected_group = (t["group"], t["expected_group_verdict"],
-                              t["expected_group_reasons"])
+            expected_group = (t["group"], t["expected_group_verdict"], t["expected_group_reasons"])
             got_group = (row["group_id"], row["group_verdict"], row["group_reasons"])
             if got_group != expected_group:
-                wrong.append(f"{t['proposal_id']} group: expected {expected_group}, got "
-                             f"{got_group}")
+                wrong.append(
+                    f"{t['proposal_id']} group: expected {expected_group}, got {got_group}"
+                )
             for reason in filter(None, t["expected_group_reasons"].split(";")):
                 caught["group:" + reason] += reason in row["group_reasons"].split(";")
         for reason in filter(None, t["expected_reasons"].split(";")):
             caught[reason] += reason in row["reasons"].split(";")
     with capsys.disabled():
-        print(f"\nend-to-end {code}: {len(truth)} proposals, {len(groups)} groups, "
-              f"{sum(caught.values())} planted codes caught, {len(wrong)} wrong")
+        print(
+            f"\nend-to-end {code}: {len(truth)} proposals, {len(groups)} groups, "
+            f"{sum(caught.values())} planted codes caught, {len(wrong)} wrong"
+        )
     assert not wrong, "\n".join(wrong[:50])
     expected_codes = 15 if code == "WRSE" else 17
     assert len(caught) >= expected_codes, sorted(caught)

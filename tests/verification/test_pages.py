@@ -45,8 +45,10 @@ def test_comment_thread_and_documents(client, users, tmp_path):
     client.post(f"/usulan/{p.uid}/komentar/", {"text": "Mohon lampirkan KK terbaru."})
     client.force_login(users["op_smd"])
     client.post(f"/usulan/{p.uid}/komentar/", {"text": "Sudah kami lampirkan."})
-    client.post(f"/usulan/{p.uid}/dokumen/", {
-        "kind": "kk", "file": SimpleUploadedFile("kk.pdf", b"%PDF-1.4 kartu keluarga")})
+    client.post(
+        f"/usulan/{p.uid}/dokumen/",
+        {"kind": "kk", "file": SimpleUploadedFile("kk.pdf", b"%PDF-1.4 kartu keluarga")},
+    )
     page = client.get(f"/usulan/{p.uid}/").content.decode()
     assert "Mohon lampirkan" in page and "Sudah kami lampirkan" in page and "kk.pdf" in page
     assert ProposalComment.objects.count() == 2
@@ -72,9 +74,11 @@ def test_operator_sees_what_changed_since_the_last_sign_in(client, users, tmp_pa
 @pytest.mark.django_db(transaction=True)
 def test_register_page_loads_an_extract_in_the_background(client, users, tmp_path):
     client.force_login(users["admin"])
-    data = ("ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n"
-            f"R1,{PEOPLE[0]['NIK']},SITI,1985-03-12,P,64.72.01.1001\n"
-            "R2,6472015203850009,ANI,31-02-1990,P,64.72.01.1001\n")
+    data = (
+        "ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH\n"
+        f"R1,{PEOPLE[0]['NIK']},SITI,1985-03-12,P,64.72.01.1001\n"
+        "R2,6472015203850009,ANI,31-02-1990,P,64.72.01.1001\n"
+    )
     response = client.post("/dtks/muat/", {"file": SimpleUploadedFile("dtks.csv", data.encode())})
     assert response.status_code == 302
     run = RegisterImport.objects.get()

@@ -58,40 +58,58 @@ def ppks(users, tmp_path):
     return program_year_for(actor=users["admin"], program="PPKS", year=2025)[0]
 
 
-HEADER = ("ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH,HUBUNGAN_KELUARGA,KATEGORI,"
-          "KEBUTUHAN,NILAI\n")
+HEADER = (
+    "ID,NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,KODE_WILAYAH,HUBUNGAN_KELUARGA,KATEGORI,KEBUTUHAN,NILAI\n"
+)
 
 
 def row(i, p, category, need="Kursi roda", value="2500000"):
-    return (f"{i},{p['NIK']},{p['NAMA']},{p['TGL_LAHIR']},{p['JENIS_KELAMIN']},"
-            f"{p['KODE_WILAYAH']},{p['HUBUNGAN_KELUARGA']},{category},{need},{value}\n")
+    return (
+        f"{i},{p['NIK']},{p['NAMA']},{p['TGL_LAHIR']},{p['JENIS_KELAMIN']},"
+        f"{p['KODE_WILAYAH']},{p['HUBUNGAN_KELUARGA']},{category},{need},{value}\n"
+    )
 
 
 def upload(users, py, rows):
-    return proposals_upload(actor=users["op_smd"], program_year=py, region="64.72",
-                            upload=SimpleUploadedFile("ppks.csv", (HEADER + rows).encode()))
+    return proposals_upload(
+        actor=users["op_smd"],
+        program_year=py,
+        region="64.72",
+        upload=SimpleUploadedFile("ppks.csv", (HEADER + rows).encode()),
+    )
 
 
 def verdicts(py):
-    return {v.proposal.row_id: (v.verdict, v.reasons)
-            for v in Verification.objects.filter(proposal__program_year=py)
-            .select_related("proposal")}
+    return {
+        v.proposal.row_id: (v.verdict, v.reasons)
+        for v in Verification.objects.filter(proposal__program_year=py).select_related("proposal")
+    }
 
 
 def test_ppks_proposals_are_checked_against_their_category_and_the_register(users, ppks):
-    PastRecipient.objects.create(program=ppks.program, year=2024, nik=WOMAN["NIK"],
-                                 name=WOMAN["NAMA"], category="PRSE")
-    PastRecipient.objects.create(program=ppks.program, year=2024, nik=OLD["NIK"],
-                                 name=OLD["NAMA"], category="LUT")
-    result = upload(users, ppks, "".join([
-        row(1, OLD, "LUT", "Sembako", "1.500.000"),  # fine: LUT once a year, last year's ok
-        row(2, YOUNG, "LUT"),  # 44 years old: not elderly
-        row(3, CHILD, "AT", "Perlengkapan sekolah", "Rp750.000"),  # 12: a child
-        row(4, ADULT, "ADK"),  # a child category for an adult
-        row(5, WOMAN, "PRSE", "Modal usaha", "5000000"),  # PRSE once in a lifetime: received
-        row(6, RICH, "LUT"),  # decile 8
-        row(7, WOMAN, "PD", "Alat bantu dengar", "3000000"),  # same woman again this year
-    ]))
+    PastRecipient.objects.create(
+        program=ppks.program, year=2024, nik=WOMAN["NIK"], name=WOMAN["NAMA"], category="PRSE"
+    )
+    PastRecipient.objects.create(
+        program=ppks.program, year=2024, nik=OLD["NIK"], name=OLD["NAMA"], category="LUT"
+    )
+    result = upload(
+        users,
+        ppks,
+        "".join(
+            [
+                row(1, OLD, "LUT", "Sembako", "1.500.000"),  # fine: LUT once a year, last year's ok
+                row(2, YOUNG, "LUT"),  # 44 years old: not elderly
+                row(3, CHILD, "AT", "Perlengkapan sekolah", "Rp750.000"),  # 12: a child
+                row(4, ADULT, "ADK"),  # a child category for an adult
+                row(
+                    5, WOMAN, "PRSE", "Modal usaha", "5000000"
+                ),  # PRSE once in a lifetime: received
+                row(6, RICH, "LUT"),  # decile 8
+                row(7, WOMAN, "PD", "Alat bantu dengar", "3000000"),  # same woman again this year
+            ]
+        ),
+    )
     assert result.saved, result.batch.errors
     p1 = Proposal.objects.get(program_year=ppks, row_id="1")
     assert (p1.category, p1.need, p1.need_value) == ("LUT", "Sembako", 1_500_000)
@@ -107,24 +125,36 @@ def test_ppks_proposals_are_checked_against_their_category_and_the_register(user
 
 
 def test_same_year_same_category_is_already_received(users, ppks):
-    PastRecipient.objects.create(program=ppks.program, year=2025, nik=OLD["NIK"],
-                                 name=OLD["NAMA"], category="LUT")
+    PastRecipient.objects.create(
+        program=ppks.program, year=2025, nik=OLD["NIK"], name=OLD["NAMA"], category="LUT"
+    )
     upload(users, ppks, row(1, OLD, "LUT"))
     verify(actor=users["verifier"], program_year=ppks)
     assert verdicts(ppks)["1"] == ("ineligible", ["ALREADY_RECEIVED"])
 
 
 def test_unknown_category_or_missing_need_is_refused_at_upload(users, ppks):
-    result = upload(users, ppks, "".join([
-        row(1, OLD, "LANSIA"),
-        row(2, OLD, ""),
-        row(3, OLD, "LUT", need="", value=""),
-        row(4, OLD, "lut", value="-100"),
-    ]))
+    result = upload(
+        users,
+        ppks,
+        "".join(
+            [
+                row(1, OLD, "LANSIA"),
+                row(2, OLD, ""),
+                row(3, OLD, "LUT", need="", value=""),
+                row(4, OLD, "lut", value="-100"),
+            ]
+        ),
+    )
     assert not result.saved
     assert Proposal.objects.filter(program_year=ppks).count() == 0
     assert {(e["row"], e["field"]) for e in result.batch.errors} == {
-        (2, "KATEGORI"), (3, "KATEGORI"), (4, "KEBUTUHAN"), (4, "NILAI"), (5, "NILAI")}
+        (2, "KATEGORI"),
+        (3, "KATEGORI"),
+        (4, "KEBUTUHAN"),
+        (4, "NILAI"),
+        (5, "NILAI"),
+    }
     # The message names the allowed codes.
     first = next(e for e in result.batch.errors if e["row"] == 2)
     assert "LUT" in first["message"] and "LANSIA" in first["message"]
@@ -146,8 +176,7 @@ def test_changing_a_category_criterion_reverifies_its_proposals(users, ppks):
 
 
 def test_a_programme_year_limited_to_some_categories(users, ppks):
-    ppks = program_year_update(actor=users["admin"], program_year=ppks,
-                               categories=["LUT", "PD"])
+    ppks = program_year_update(actor=users["admin"], program_year=ppks, categories=["LUT", "PD"])
     result = upload(users, ppks, row(1, CHILD, "AT"))
     assert not result.saved and result.batch.errors[0]["field"] == "KATEGORI"
     with pytest.raises(ValidationError) as exc:
@@ -156,16 +185,34 @@ def test_a_programme_year_limited_to_some_categories(users, ppks):
 
 
 def test_ppks_by_form(users, ppks):
-    p = proposal_create(actor=users["op_smd"], program_year=ppks, region="64.72",
-                        nik=OLD["NIK"], name=OLD["NAMA"], birth_date=dt.date(1950, 4, 2),
-                        sex="L", village_code=OLD["KODE_WILAYAH"], category="LUT",
-                        need="Kacamata", need_value=400_000)
+    p = proposal_create(
+        actor=users["op_smd"],
+        program_year=ppks,
+        region="64.72",
+        nik=OLD["NIK"],
+        name=OLD["NAMA"],
+        birth_date=dt.date(1950, 4, 2),
+        sex="L",
+        village_code=OLD["KODE_WILAYAH"],
+        category="LUT",
+        need="Kacamata",
+        need_value=400_000,
+    )
     assert p.category == "LUT"
     with pytest.raises(ValidationError) as exc:
-        proposal_create(actor=users["op_smd"], program_year=ppks, region="64.72",
-                        nik=OLD["NIK"], name=OLD["NAMA"], birth_date=dt.date(1950, 4, 2),
-                        sex="L", village_code=OLD["KODE_WILAYAH"], category="",
-                        need="Kacamata", need_value=400_000)
+        proposal_create(
+            actor=users["op_smd"],
+            program_year=ppks,
+            region="64.72",
+            nik=OLD["NIK"],
+            name=OLD["NAMA"],
+            birth_date=dt.date(1950, 4, 2),
+            sex="L",
+            village_code=OLD["KODE_WILAYAH"],
+            category="",
+            need="Kacamata",
+            need_value=400_000,
+        )
     assert "category" in exc.value.message_dict
 
 
@@ -175,10 +222,21 @@ def test_new_proposal_page_asks_the_programme_year_first(client, users, ppks):
     assert 'name="py"' in page and "KATEGORI" not in page
     page = client.get(f"/usulan/baru/?py={ppks.pk}").content.decode()
     assert 'name="category"' in page and 'name="need_value"' in page
-    response = client.post("/usulan/baru/", {
-        "py": ppks.pk, "region": "64.72", "nik": OLD["NIK"], "name": OLD["NAMA"],
-        "birth_date": "1950-04-02", "sex": "L", "village_code": OLD["KODE_WILAYAH"],
-        "category": "LUT", "need": "Tongkat", "need_value": "150000"})
+    response = client.post(
+        "/usulan/baru/",
+        {
+            "py": ppks.pk,
+            "region": "64.72",
+            "nik": OLD["NIK"],
+            "name": OLD["NAMA"],
+            "birth_date": "1950-04-02",
+            "sex": "L",
+            "village_code": OLD["KODE_WILAYAH"],
+            "category": "LUT",
+            "need": "Tongkat",
+            "need_value": "150000",
+        },
+    )
     p = Proposal.objects.get(program_year=ppks)
     assert response.status_code == 302 and p.need_value == 150_000
     detail = client.get(f"/usulan/{p.uid}/").content.decode()
@@ -186,8 +244,9 @@ def test_new_proposal_page_asks_the_programme_year_first(client, users, ppks):
 
 
 def test_assistance_in_another_category_this_year_does_not_count(users, ppks):
-    PastRecipient.objects.create(program=ppks.program, year=2025, nik=OLD["NIK"],
-                                 name=OLD["NAMA"], category="FM")
+    PastRecipient.objects.create(
+        program=ppks.program, year=2025, nik=OLD["NIK"], name=OLD["NAMA"], category="FM"
+    )
     upload(users, ppks, row(1, OLD, "LUT"))
     verify(actor=users["verifier"], program_year=ppks)
     assert verdicts(ppks)["1"] == ("eligible", [])

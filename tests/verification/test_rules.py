@@ -8,17 +8,30 @@ from berdaya.registry.nik import make_nik
 from berdaya.verification.reasons import REASONS, verdict_for
 from berdaya.verification.rules import Criteria, Person, age_on, person_reasons
 
-WRSE = Criteria(sex="P", age_min=18, age_max=59, reference_date=dt.date(2025, 1, 1),
-                max_decile=4, head_of_family_required=True,
-                excluded_occupations=("PEGAWAI NEGERI SIPIL", "PNS", "TNI", "POLRI"))
+WRSE = Criteria(
+    sex="P",
+    age_min=18,
+    age_max=59,
+    reference_date=dt.date(2025, 1, 1),
+    max_decile=4,
+    head_of_family_required=True,
+    excluded_occupations=("PEGAWAI NEGERI SIPIL", "PNS", "TNI", "POLRI"),
+)
 BIRTH = dt.date(1985, 3, 12)
 NIK = make_nik("647201", BIRTH, "P", 7)
 
 
 def person(**over):
-    base = dict(nik=NIK, birth_date=BIRTH, sex="P", relation="KEPALA KELUARGA",
-                occupation="PEDAGANG", village_code="64.72.01.1001", decile=2,
-                life_status="HIDUP")
+    base = dict(
+        nik=NIK,
+        birth_date=BIRTH,
+        sex="P",
+        relation="KEPALA KELUARGA",
+        occupation="PEDAGANG",
+        village_code="64.72.01.1001",
+        decile=2,
+        life_status="HIDUP",
+    )
     base.update(over)
     return Person(**base)
 
@@ -26,8 +39,14 @@ def person(**over):
 def reasons(row=None, register="same", **kw):
     row = row or person()
     reg = row if register == "same" else register
-    args = dict(row=row, register=reg, criteria=WRSE, proposing_region="64.72",
-                already_received=False, duplicate=False)
+    args = dict(
+        row=row,
+        register=reg,
+        criteria=WRSE,
+        proposing_region="64.72",
+        already_received=False,
+        duplicate=False,
+    )
     args.update(kw)
     return person_reasons(**args)
 
@@ -37,15 +56,18 @@ def test_clean_person_is_eligible():
     assert verdict_for([]) == "eligible"
 
 
-@pytest.mark.parametrize("over,code", [
-    ({"decile": 5}, "DESIL_ABOVE_LIMIT"),
-    ({"decile": None}, "DESIL_UNKNOWN"),
-    ({"life_status": "MENINGGAL"}, "DECEASED"),
-    ({"occupation": "PNS"}, "EXCLUDED_OCCUPATION"),
-    ({"occupation": "TNI/POLRI"}, "EXCLUDED_OCCUPATION"),
-    ({"relation": "ISTRI"}, "NOT_HEAD_OF_FAMILY"),
-    ({"village_code": "64.71.01.1001"}, "OUTSIDE_REGION"),
-])
+@pytest.mark.parametrize(
+    "over,code",
+    [
+        ({"decile": 5}, "DESIL_ABOVE_LIMIT"),
+        ({"decile": None}, "DESIL_UNKNOWN"),
+        ({"life_status": "MENINGGAL"}, "DECEASED"),
+        ({"occupation": "PNS"}, "EXCLUDED_OCCUPATION"),
+        ({"occupation": "TNI/POLRI"}, "EXCLUDED_OCCUPATION"),
+        ({"relation": "ISTRI"}, "NOT_HEAD_OF_FAMILY"),
+        ({"village_code": "64.71.01.1001"}, "OUTSIDE_REGION"),
+    ],
+)
 def test_register_values_decide(over, code):
     assert reasons(register=person(**over)) == [code]
 
@@ -54,18 +76,24 @@ def test_criteria_use_the_register_not_the_row():
     # The row claims a head of family in decile 1; the register says wife in decile 6.
     row = person(decile=1)
     assert reasons(row=row, register=person(relation="ISTRI", decile=6)) == [
-        "DESIL_ABOVE_LIMIT", "NOT_HEAD_OF_FAMILY"]
+        "DESIL_ABOVE_LIMIT",
+        "NOT_HEAD_OF_FAMILY",
+    ]
 
 
 def test_not_in_register_uses_the_row():
     assert reasons(register=None) == ["NOT_IN_REGISTER"]
     assert reasons(row=person(relation="ANAK"), register=None) == [
-        "NOT_HEAD_OF_FAMILY", "NOT_IN_REGISTER"]
+        "NOT_HEAD_OF_FAMILY",
+        "NOT_IN_REGISTER",
+    ]
 
 
 def test_nik_codes():
     assert reasons(row=person(nik="647201520385000"), register=None) == [
-        "NIK_INVALID", "NOT_IN_REGISTER"]
+        "NIK_INVALID",
+        "NOT_IN_REGISTER",
+    ]
     typo = NIK[:-1] + "8"
     assert reasons(row=person(nik=typo), register=person()) == ["NIK_MISMATCH"]
     # An invalid NIK is NIK_INVALID only, even when the person is found under another NIK.
@@ -82,12 +110,15 @@ def test_sex_age_history_duplicate():
     assert reasons(duplicate=True) == ["DUPLICATE_IN_BATCH"]
 
 
-@pytest.mark.parametrize("birth,out", [
-    (dt.date(2007, 1, 1), False),   # exactly 18 on the reference date: eligible
-    (dt.date(2007, 1, 2), True),    # 17
-    (dt.date(1965, 1, 2), False),   # 59
-    (dt.date(1965, 1, 1), True),    # 60 on the reference date
-])
+@pytest.mark.parametrize(
+    "birth,out",
+    [
+        (dt.date(2007, 1, 1), False),  # exactly 18 on the reference date: eligible
+        (dt.date(2007, 1, 2), True),  # 17
+        (dt.date(1965, 1, 2), False),  # 59
+        (dt.date(1965, 1, 1), True),  # 60 on the reference date
+    ],
+)
 def test_age_bounds_inclusive(birth, out):
     p = person(birth_date=birth, nik=make_nik("647201", birth, "P", 9))
     assert ("AGE_OUT_OF_RANGE" in reasons(row=p, register=p)) is out

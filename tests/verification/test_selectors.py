@@ -66,9 +66,10 @@ def test_list_count_and_summary_match_counts_made_here(client, users, proposals,
         assert s["total"] == mine.count()
         for verdict in ("eligible", "ineligible", "review"):
             assert s[verdict] == mine.filter(verification__verdict=verdict).count()
-        assert s["pending"] == mine.filter(
-            Q(verification__isnull=True) | Q(verification__stale=True)
-        ).count()
+        assert (
+            s["pending"]
+            == mine.filter(Q(verification__isnull=True) | Q(verification__stale=True)).count()
+        )
     # The fixture made every kind of row this compares.
     assert {s["pending"] for s in summary} != {0}
 
@@ -88,8 +89,11 @@ def test_filters_the_counts_cannot_answer_are_counted(client, users, proposals):
     client.force_login(users["verifier"])
     py = proposals
     response = client.get("/usulan/", {"py": py.pk, "reason": "DESIL_ABOVE_LIMIT"})
-    assert response.context["page"].paginator.count == Verification.objects.filter(
-        reasons__icontains='"DESIL_ABOVE_LIMIT"').count() == 1
+    assert (
+        response.context["page"].paginator.count
+        == Verification.objects.filter(reasons__icontains='"DESIL_ABOVE_LIMIT"').count()
+        == 1
+    )
     response = client.get("/usulan/", {"py": py.pk, "q": "siti"})
     assert response.context["page"].paginator.count == 2
     response = client.get("/usulan/", {"py": py.pk, "verdict": "bogus"})

@@ -20,15 +20,35 @@ from berdaya.verification.models import Verification
 from berdaya.verification.services import verification_override, verify
 
 SMD, BPN = "64.72.01.1001", "64.71.01.1001"
-HEADER = ["ID", "NIK", "NO_KK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN", "KODE_WILAYAH", "DESIL",
-          "HUBUNGAN_KELUARGA", "PEKERJAAN", "STATUS_HIDUP"]
+HEADER = [
+    "ID",
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "TGL_LAHIR",
+    "JENIS_KELAMIN",
+    "KODE_WILAYAH",
+    "DESIL",
+    "HUBUNGAN_KELUARGA",
+    "PEKERJAAN",
+    "STATUS_HIDUP",
+]
 
 
 def reg_row(i, name, birth, village=SMD, sex="P", **over):
-    row = {"ID": f"R{i}", "NIK": make_nik(village.replace(".", "")[:6], birth, sex, i),
-           "NO_KK": "", "NAMA": name, "TGL_LAHIR": birth.isoformat(), "JENIS_KELAMIN": sex,
-           "KODE_WILAYAH": village, "DESIL": "2", "HUBUNGAN_KELUARGA": "KEPALA KELUARGA",
-           "PEKERJAAN": "PEDAGANG", "STATUS_HIDUP": "HIDUP"}
+    row = {
+        "ID": f"R{i}",
+        "NIK": make_nik(village.replace(".", "")[:6], birth, sex, i),
+        "NO_KK": "",
+        "NAMA": name,
+        "TGL_LAHIR": birth.isoformat(),
+        "JENIS_KELAMIN": sex,
+        "KODE_WILAYAH": village,
+        "DESIL": "2",
+        "HUBUNGAN_KELUARGA": "KEPALA KELUARGA",
+        "PEKERJAAN": "PEDAGANG",
+        "STATUS_HIDUP": "HIDUP",
+    }
     row.update(over)
     return row
 
@@ -59,9 +79,14 @@ def py(users, tmp_path):
 
 
 def propose(users, py, person, region="64.72", **over):
-    data = dict(nik=person["NIK"], name=person["NAMA"],
-                birth_date=dt.date.fromisoformat(person["TGL_LAHIR"]), sex=person["JENIS_KELAMIN"],
-                village_code=person["KODE_WILAYAH"], relation="KEPALA KELUARGA")
+    data = dict(
+        nik=person["NIK"],
+        name=person["NAMA"],
+        birth_date=dt.date.fromisoformat(person["TGL_LAHIR"]),
+        sex=person["JENIS_KELAMIN"],
+        village_code=person["KODE_WILAYAH"],
+        relation="KEPALA KELUARGA",
+    )
     data.update(over)
     actor = users["op_smd"] if region == "64.72" else users["op_bpn"]
     return proposal_create(actor=actor, program_year=py, region=region, **data)
@@ -136,20 +161,29 @@ def test_override_keeps_the_computed_verdict_and_two_verifiers_cannot_both_win(u
     verify(actor=users["verifier"], program_year=py)
     v = Verification.objects.get(proposal=p)
     seen = v.version
-    verification_override(actor=users["verifier"], verification=v, verdict="eligible",
-                          reason="Desil dari pemutakhiran DTSEN Maret belum masuk",
-                          expected_version=seen)
+    verification_override(
+        actor=users["verifier"],
+        verification=v,
+        verdict="eligible",
+        reason="Desil dari pemutakhiran DTSEN Maret belum masuk",
+        expected_version=seen,
+    )
     with pytest.raises(ValidationError):
-        verification_override(actor=users["admin"], verification=v, verdict="ineligible",
-                              reason="Saya juga mengubahnya pada saat yang sama",
-                              expected_version=seen)
+        verification_override(
+            actor=users["admin"],
+            verification=v,
+            verdict="ineligible",
+            reason="Saya juga mengubahnya pada saat yang sama",
+            expected_version=seen,
+        )
     v.refresh_from_db()
     assert (v.verdict, v.computed_verdict, v.overridden) == ("eligible", "ineligible", True)
     event = AuditEvent.objects.get(action="verification.override")
     assert event.actor == users["verifier"] and "DTSEN" in event.note
     with pytest.raises(ValidationError):
-        verification_override(actor=users["verifier"], verification=v, verdict="review",
-                              reason="pendek")
+        verification_override(
+            actor=users["verifier"], verification=v, verdict="review", reason="pendek"
+        )
     # A later run keeps the override.
     proposal_update(actor=users["op_smd"], proposal=p, address="RT 3")
     verify(actor=users["verifier"], program_year=py)
@@ -165,9 +199,12 @@ def test_operator_cannot_verify_or_override(users, py):
         verify(actor=users["op_smd"], program_year=py)
     verify(actor=users["verifier"], program_year=py)
     with pytest.raises(PermissionDenied):
-        verification_override(actor=users["op_smd"],
-                              verification=Verification.objects.get(proposal=p),
-                              verdict="eligible", reason="tolong diloloskan saja")
+        verification_override(
+            actor=users["op_smd"],
+            verification=Verification.objects.get(proposal=p),
+            verdict="eligible",
+            reason="tolong diloloskan saja",
+        )
 
 
 def test_export_verdicts_format(users, py, tmp_path):
@@ -176,19 +213,48 @@ def test_export_verdicts_format(users, py, tmp_path):
     Proposal.objects.update(row_id="form")
     verify(actor=users["verifier"], program_year=py)
     out = tmp_path / "v.csv"
-    call_command("export-verdicts", "--program", "WRSE", "--year", "2025", "--out", str(out),
-                 stdout=io.StringIO())
+    call_command(
+        "export-verdicts",
+        "--program",
+        "WRSE",
+        "--year",
+        "2025",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
     text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == ("proposal_id,nik,register_nik,verdict,reasons,region,uid,"
-                                    "overridden")
+    assert text.splitlines()[0] == (
+        "proposal_id,nik,register_nik,verdict,reasons,region,uid,overridden"
+    )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["region"] for r in rows] == ["64.71", "64.72"]
     assert rows[1]["verdict"] == "eligible" and rows[1]["register_nik"] == PEOPLE[0]["NIK"]
-    call_command("export-verdicts", "--program", "WRSE", "--year", "2025", "--out", str(out),
-                 "--user", "op.bpn", stdout=io.StringIO())
+    call_command(
+        "export-verdicts",
+        "--program",
+        "WRSE",
+        "--year",
+        "2025",
+        "--out",
+        str(out),
+        "--user",
+        "op.bpn",
+        stdout=io.StringIO(),
+    )
     assert [r["region"] for r in csv.DictReader(open(out, encoding="utf-8"))] == ["64.71"]
-    call_command("export-verdicts", "--program", "WRSE", "--year", "2025", "--out", str(out),
-                 "--user", "viewer", stdout=io.StringIO())
+    call_command(
+        "export-verdicts",
+        "--program",
+        "WRSE",
+        "--year",
+        "2025",
+        "--out",
+        str(out),
+        "--user",
+        "viewer",
+        stdout=io.StringIO(),
+    )
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     assert len(rows) == 2 and all("*" in r["nik"] for r in rows)
 
@@ -199,12 +265,22 @@ def test_the_2025_merged_scheme_verifies_men_and_women(users, tmp_path):
 
     man = reg_row(40, "SAPRUDIN", dt.date(1981, 6, 1), sex="L")
     load_register(users, tmp_path, [*PEOPLE, man])
-    program_create(actor=users["admin"], code="UEP", name="Usaha Ekonomi Produktif",
-                   unit="person", value_per_unit=5_000_000,
-                   defaults={"age_min": 18, "age_max": 59, "max_decile": 4,
-                             "head_of_family_required": True, "once_in_lifetime": True,
-                             "excluded_occupations": ["PNS", "TNI", "POLRI"],
-                             "excluded_programs": ["WRSE", "KUBE"]})
+    program_create(
+        actor=users["admin"],
+        code="UEP",
+        name="Usaha Ekonomi Produktif",
+        unit="person",
+        value_per_unit=5_000_000,
+        defaults={
+            "age_min": 18,
+            "age_max": 59,
+            "max_decile": 4,
+            "head_of_family_required": True,
+            "once_in_lifetime": True,
+            "excluded_occupations": ["PNS", "TNI", "POLRI"],
+            "excluded_programs": ["WRSE", "KUBE"],
+        },
+    )
     py, notice = program_year_for(actor=users["admin"], program="UEP", year=2025)
     assert notice and py.value_per_unit == 5_000_000 and py.sex == ""
     woman = propose(users, py, PEOPLE[0])

@@ -133,8 +133,9 @@ class Command(BaseCommand):
         out = Path(settings.VAR_DIR) / "demo"
         actor = system_user()
         if not RegisterRecord.objects.exists():
-            run = register_import_create(actor=actor, path=str(out / "register.csv"),
-                                         file_name="DTKS-Kaltim-demo.csv")
+            run = register_import_create(
+                actor=actor, path=str(out / "register.csv"), file_name="DTKS-Kaltim-demo.csv"
+            )
             run = register_import_run(run.pk)
             self.stdout.write(f"Demo national register: {run.inserted} rows.")
         institutions = out / "institutions.csv"
@@ -154,14 +155,23 @@ class Command(BaseCommand):
             recipients = out / f"recipients_{code}.csv"
             if recipients.exists():
                 with open(recipients, "rb") as f:
-                    recipients_import(actor=actor, program=program_by_code(code),
-                                      year=DEMO_YEAR - 1, fileobj=f, file_name=recipients.name)
+                    recipients_import(
+                        actor=actor,
+                        program=program_by_code(code),
+                        year=DEMO_YEAR - 1,
+                        fileobj=f,
+                        file_name=recipients.name,
+                    )
             for path in files:
                 data = path.read_bytes()
                 if data.count(b"\n") < 2:
                     continue
                 region = path.stem.split("_", 1)[1]
-                proposals_upload(actor=operators.get(region, actor), program_year=py,
-                                 region=region, upload=SimpleUploadedFile(path.name, data))
+                proposals_upload(
+                    actor=operators.get(region, actor),
+                    program_year=py,
+                    region=region,
+                    upload=SimpleUploadedFile(path.name, data),
+                )
             run = verify(actor=verifier, program_year=py)
             self.stdout.write(f"Demo {code} {DEMO_YEAR}: {run.total} proposals verified.")
