@@ -104,3 +104,44 @@ def test_facilitator_on_a_phone_marks_attendance_and_hands_over(
     sent = Handover.objects.exclude(pk=handover.pk).get()
     assert sent.place == "Posyandu RT 12" and sent.captured_at is not None
     context.close()
+
+
+def test_a_recipient_with_goods_cannot_be_removed_from_a_revised_decree(
+    page, live_server, users, wrse, trained
+):
+    """The province starts a revision of the signed decree and tries to remove a recipient
+    who has received goods: refused, naming the BAST; another recipient goes."""
+    from django.urls import reverse
+
+    from berdaya.allocation.models import Decree, DecreeChange
+    from tests.distribution.conftest import record
+
+    given, other = trained[0], trained[1]
+    handover, _ = record(users, given)
+    signed = Decree.objects.get(program_year=wrse, region_id=given.region_id, status="issued")
+    base = live_server.url
+    sign_in(page, base, "admin")
+    page.goto(base + reverse("allocation:decree", args=[signed.pk]))
+    page.fill("#revise-reason", "Penerima pindah domisili ke luar provinsi")
+    page.click("#revise-form button[type=submit]")
+    page.wait_for_selector("#recipients-table")
+    draft = Decree.objects.get(previous=signed)
+    assert page.url.endswith(reverse("allocation:decree", args=[draft.pk]))
+
+    def remove(allocation) -> None:
+        form = page.locator(f"#recipients-table form:has(input[value='{allocation.pk}'])")
+        form.locator("input[name=note]").fill("Pindah ke luar provinsi menurut kelurahan")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(".messages .alert")
+
+    remove(given)
+    alert = page.locator(".messages .alert").inner_text()
+    assert "Barang sudah diserahkan kepada penerima ini" in alert
+    assert handover.number in alert
+    assert not DecreeChange.objects.filter(decree=draft, allocation=given).exists()
+    # Still listed as kept, with its removal form.
+    assert page.locator(f"#recipients-table input[value='{given.pk}']").count() == 1
+
+    remove(other)
+    assert "Perubahan telah disimpan." in page.locator(".messages .alert").inner_text()
+    assert DecreeChange.objects.filter(decree=draft, allocation=other, action="remove").exists()
