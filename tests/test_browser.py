@@ -107,3 +107,24 @@ def test_operator_adds_a_person_on_a_phone(browser, live_server, users):
     assert page.url.endswith("/orang/baru/")
     assert "di luar wilayah Anda" in page.locator("#id_village ~ .invalid-feedback").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("username", ["admin", "op.smd"])
+def test_the_menu_fits_a_laptop_screen(page, live_server, users, username):
+    """At 1280 px the province admin's dozen menu entries wrap onto a second row, each entry
+    whole, and the account menu (with Sign out) stays on the screen."""
+    sign_in(page, live_server.url, username)
+    page.goto(live_server.url + "/")
+    width = page.evaluate("window.innerWidth")
+    account = page.locator("#user-menu").bounding_box()
+    assert account is not None and account["x"] >= 0
+    assert account["x"] + account["width"] <= width
+    heights = page.eval_on_selector_all(
+        "#nav .navbar-nav.me-auto .nav-link",
+        "els => els.map(e => e.getBoundingClientRect().height)",
+    )
+    assert len(heights) >= 8
+    assert max(heights) < 1.5 * min(heights)  # no entry broken over two lines
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.click("#user-menu")
+    assert page.locator("#sign-out").is_visible()
